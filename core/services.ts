@@ -1,0 +1,50 @@
+/**
+ * The services a running GridPulse is made of, built once by main.ts (or by a test) and handed to the
+ * web layer through `ctx.state.services`.
+ * @module
+ */
+import type { Config } from "./config.ts";
+import type { Logger } from "./log.ts";
+import type { PostgresStore, Sql } from "../stores/postgres/client.ts";
+import type { DocumentStore } from "../stores/documents/documents.ts";
+import type { Cache } from "../stores/cache/cache.ts";
+import type { SeriesSink } from "../stores/series/series.ts";
+import type { StoreStatus } from "../stores/status.ts";
+import type { Runtime } from "../actors/runtime.ts";
+
+/** Publishes to the MQTT broker (ADR events out to VENs). */
+export interface MqttPublisher {
+  /** Where the broker is, and whether it is the embedded one. */
+  readonly url: string;
+  readonly backend: "embedded" | "external";
+  /** Resolves once the broker acknowledged (QoS 1). */
+  publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1 }): Promise<void>;
+  check(): Promise<StoreStatus>;
+}
+
+/** Everything a route handler or an actor host needs from the outside world. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  postgres: PostgresStore;
+  /** Shortcut for `postgres.sql`. */
+  sql: Sql;
+  documents: DocumentStore;
+  cache: Cache;
+  /** Absent when InfluxDB is not configured. */
+  series?: SeriesSink;
+  /** Absent in tests that exercise the API without actors. */
+  runtime?: Runtime;
+  /** Absent in tests that run without a broker. */
+  mqtt?: MqttPublisher;
+  /** The status of every store, for `/api/ready`. */
+  health(): Promise<StoreStatus[]>;
+}
+
+/** The web layer's `ctx.state`. */
+export interface State {
+  services: Services;
+  /** The authenticated user, set by the auth middleware. */
+  user?: { id: string; username: string; role: "viewer" | "operator" | "admin" };
+  [key: string]: unknown;
+}

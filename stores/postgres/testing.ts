@@ -1,0 +1,155 @@
+/**
+ * Test databases: a fresh, migrated database per test (file), on the embedded PGlite and, when
+ * `DATABASE_URL` is set, also on that real server (a new database created there and dropped after),
+ * so tests never share state and never touch the shared `test` database's tables.
+ *
+ * A `DATABASE_URL` that is set but unreachable fails the test: it never silently skips.
+ *
+ * @example
+ * ```ts
+ * import { pgBackends, withTestDatabase } from "./stores/postgres/testing.ts";
+ * for (const backend of pgBackends()) {
+ *   Deno.test(`plants table exists (${backend})`, () =>
+ *     withTestDatabase(backend, async ({ sql }) => {
+ *       await sql`select count(*) from plants`;
+ *     }));
+ * }
+ * ```
+ * @module
+ */
+import postgres from "postgres";
+import { tmpdir } from "node:os";
+import { loadConfig } from "../../core/config.ts";
+import { silentLogger } from "../../core/log.ts";
+import { clientOptions, openPostgres, type PostgresStore, type Sql } from "./client.ts";
+import { loadMigrations, migrate } from "./migrate.ts";
+
+/** Which PostgreSQL a test runs on. */
+export type PgBackend = "embedded" | "external";
+
+/** The backends tests should run on: always embedded; external too when `DATABASE_URL` is set. */
+export function pgBackends(): PgBackend[] {
+  return externalUrl() ? ["embedded", "external"] : ["embedded"];
+}
+
+/** The configured server URL for tests, if any. */
+export function externalUrl(): string | undefined {
+  return loadConfig(Deno.env.toObject()).postgres.url;
+}
+
+/** A migrated database for one test. */
+export interface TestDatabase {
+  sql: Sql;
+  backend: PgBackend;
+  /** A URL another client (a second process, the app under test) can connect with. */
+  url: string;
+  /** Embedded only: the data directory (for restart tests). */
+  dataDir?: string;
+  store: PostgresStore;
+  close(): Promise<void>;
+}
+
+/** Opens a fresh migrated database on `backend`. Close it (or use {@linkcode withTestDatabase}). */
+export async function openTestDatabase(backend: PgBackend): Promise<TestDatabase> {
+  if (backend === "embedded") {
+    const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-pg-" });
+    await copyDir(await migratedTemplate(), `${dataDir}/pg`);
+    const store = await openPostgres({ dataDir, log: silentLogger });
+    await migrate(store.sql);
+    return {
+      sql: store.sql,
+      backend,
+      url: "(embedded: single connection)",
+      dataDir,
+      store,
+      close: async () => {
+        await store.close();
+        await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      },
+    };
+  }
+  const base = externalUrl();
+  if (!base) throw new Error("DATABASE_URL is not set: no external PostgreSQL to test against");
+  const name = `gp_t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const admin = postgres(base, clientOptions(1));
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const store = await openPostgres({
+    url: url.toString(),
+    log: silentLogger,
+    max: 4,
+    connectTimeoutMs: 5_000,
+  });
+  await migrate(store.sql);
+  return {
+    sql: store.sql,
+    backend,
+    url: url.toString(),
+    store,
+    close: async () => {
+      await store.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Runs `fn` with a fresh migrated database and always cleans it up. */
+export async function withTestDatabase<T>(
+  backend: PgBackend,
+  fn: (db: TestDatabase) => Promise<T>,
+): Promise<T> {
+  const db = await openTestDatabase(backend);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * A migrated embedded data directory, made once per migration set and machine and then copied: running
+ * initdb and every migration takes seconds, copying the result takes milliseconds.
+ */
+async function migratedTemplate(): Promise<string> {
+  const migrations = await loadMigrations();
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(migrations.map((m) => m.checksum).join()),
+  );
+  const id = Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+  const root = `${tmpdir()}/gridpulse-pg-template-${id}`;
+  const ready = `${root}/ready`;
+  if (await exists(ready)) return `${root}/pg`;
+  const building = `${root}.building-${crypto.randomUUID()}`;
+  const store = await openPostgres({ dataDir: building, log: silentLogger });
+  try {
+    await migrate(store.sql, migrations);
+  } finally {
+    await store.close();
+  }
+  await Deno.writeTextFile(`${building}/ready`, "");
+  // Another test process may have finished first: the rename fails and its copy serves both.
+  await Deno.rename(building, root).catch(() => Deno.remove(building, { recursive: true }));
+  return `${root}/pg`;
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const src = `${from}/${entry.name}`;
+    const dst = `${to}/${entry.name}`;
+    if (entry.isDirectory) await copyDir(src, dst);
+    else if (entry.isFile) await Deno.copyFile(src, dst);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
