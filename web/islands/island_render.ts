@@ -20,6 +20,7 @@ import {
   type VNode,
 } from "preact";
 import { useContext } from "preact/hooks";
+import { isSignal } from "../serial/is_signal.ts";
 import { SlotRef } from "../serial/slot_ref.ts";
 import { islandEnd, islandStart, slotEnd, slotStart } from "./markers.ts";
 
@@ -123,6 +124,8 @@ function comment(text: string): VNode {
   return h(Fragment, { UNSTABLE_comment: text } as Record<string, unknown>);
 }
 
+/** JSX, or an array holding some. Signals pass Preact's `isValidElement` (they render as text), so they are ruled out. */
 function isJsx(value: unknown): boolean {
-  return isValidElement(value) || (Array.isArray(value) && value.flat(Infinity).some(isValidElement));
+  const element = (v: unknown) => isValidElement(v) && !isSignal(v);
+  return element(value) || (Array.isArray(value) && value.flat(Infinity).some(element));
 }

@@ -5,9 +5,9 @@
  */
 import { isValidElement } from "preact";
 import { NAN, NEGATIVE_INFINITY, NEGATIVE_ZERO, POSITIVE_INFINITY, UNDEFINED } from "./codes.ts";
+import { isSignal } from "./is_signal.ts";
 import { SlotRef } from "./slot_ref.ts";
 
-const SIGNAL_BRAND = Symbol.for("preact-signals");
 const SUPPORTED = "primitives, arrays, plain objects, Date, URL, Map, Set, signals and top-level JSX";
 
 /**
@@ -86,9 +86,7 @@ export class Stringifier {
       ];
     }
     if (value instanceof SlotRef) return ["Slot", value.name];
-    if ((value as { brand?: unknown }).brand === SIGNAL_BRAND) {
-      return ["Signal", this.#add((value as { peek(): unknown }).peek(), owner, at(".value"))];
-    }
+    if (isSignal(value)) return ["Signal", this.#add(value.peek(), owner, at(".value"))];
     if (isValidElement(value)) throw fail(owner, path, "is JSX nested inside another value");
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
