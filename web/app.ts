@@ -57,7 +57,11 @@ export class App<State = unknown> {
   #router = new Router<Route>();
   #tree: RouteTree | undefined;
 
-  /** @param options `mapError` and overrides of `fresh.config.ts`. */
+  /**
+   * Create an app; call `fsRoutes()` before handling requests.
+   *
+   * @param options `mapError` and overrides of `fresh.config.ts`.
+   */
   constructor(options: AppOptions = {}) {
     this.#config = resolveConfig(options.config);
     this.#mapError = options.mapError;
@@ -103,7 +107,7 @@ export class App<State = unknown> {
     const folders = route?.folders ?? (this.#tree ? [this.#tree.root] : []);
     const ctx: Context<State> = new Context(req, url, match?.params ?? {}, info, (data, init) => {
       if (!route?.component) return Promise.reject(new Error(`No page component for ${url.pathname}`));
-      return this.#render(route as ConfiguredComponent, folders, ctx, data, init);
+      return this.#render({ component: route.component, config: route.config }, folders, ctx, data, init);
     });
     const middlewares = [
       ...this.#middlewares,

@@ -9,11 +9,11 @@ import settings from "../fresh.config.ts";
 
 /** The settings `fresh.config.ts` holds; paths are relative to the project root. */
 export interface FreshConfig {
-  /** @default {"routes"} */
+  /** The file-system routes. @default {"routes"} */
   routesDir?: string;
-  /** @default {"islands"} */
+  /** Components hydrated in the browser. @default {"islands"} */
   islandsDir?: string;
-  /** @default {"static"} */
+  /** Files served as they are by `staticFiles()`. @default {"static"} */
   staticDir?: string;
   /** Where island bundles are written; must lie inside `staticDir`. @default {"static/_islands"} */
   outDir?: string;

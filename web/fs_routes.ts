@@ -37,8 +37,6 @@ export interface Route extends Partial<ConfiguredComponent> {
 export interface RouteTree {
   app?: ConfiguredComponent;
   root: Folder;
-  /** Every folder by its `dir`. */
-  folders: Map<string, Folder>;
   routes: Route[];
 }
 
@@ -52,11 +50,11 @@ const SPECIAL = new Set(["_app", "_layout", "_middleware", "_error", "_404"]);
  * @throws {TypeError} On an unknown `_file`, a misplaced `_app`, or a module whose exports do not fit.
  */
 export async function loadRoutes(dir: string): Promise<RouteTree> {
-  const tree: RouteTree = { root: folder(""), folders: new Map(), routes: [] };
-  tree.folders.set("", tree.root);
+  const tree: RouteTree = { root: folder(""), routes: [] };
+  const folders = new Map([["", tree.root]]);
   const folderOf = (rel: string): Folder => {
-    let f = tree.folders.get(rel);
-    if (!f) tree.folders.set(rel, f = folder(rel));
+    let f = folders.get(rel);
+    if (!f) folders.set(rel, f = folder(rel));
     return f;
   };
   for (const file of await listSourceFiles(dir)) {
@@ -66,14 +64,14 @@ export async function loadRoutes(dir: string): Promise<RouteTree> {
     const name = parts.at(-1)!.replace(/\.[jt]sx?$/, "");
     const rel = parts.slice(0, -1).join("/");
     if (name.startsWith("_")) addSpecial(tree, folderOf(rel), file, name, mod);
-    else tree.routes.push(toRoute(file, mod as RouteModule, []));
+    // A folder's special files may come later in the listing; they land on the same Folder objects.
+    else tree.routes.push(toRoute(file, mod as RouteModule, ancestry(file, folderOf)));
   }
-  for (const route of tree.routes) route.folders = ancestry(route.file, folderOf);
   return tree;
 }
 
 /** The folders from the root down to the one holding `file`. */
-export function ancestry(file: string, folderOf: (dir: string) => Folder): Folder[] {
+function ancestry(file: string, folderOf: (dir: string) => Folder): Folder[] {
   const parts = file.split("/").slice(0, -1);
   return [folderOf(""), ...parts.map((_, i) => folderOf(parts.slice(0, i + 1).join("/")))];
 }

@@ -86,6 +86,8 @@ export class HttpError extends Error {
   readonly type: string;
 
   /**
+   * Create an error answered with `status`.
+   *
    * @param status A 4xx or 5xx status code.
    * @param message What went wrong, safe to show to the client. Defaults to the status text.
    * @param options `cause`, `extra` problem members, `headers` and problem `type`.

@@ -8,14 +8,15 @@ const PAGE = Symbol("fresh.page");
 
 /** Status and headers of a rendered page. */
 export interface PageInit {
-  /** @default {200} */
+  /** The response status. @default {200} */
   status?: number;
-  /** @default {undefined} */
+  /** Extra response headers. @default {undefined} */
   headers?: HeadersInit;
 }
 
 /** The value `page()` returns; the router renders it with the route's component. */
 export interface PageResponse<Data> extends PageInit {
+  /** Brands the value; a plain object with `data` is not a page. */
   readonly [PAGE]: true;
   /** The data handed to the page component as `props.data`. */
   readonly data: Data;

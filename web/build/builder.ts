@@ -34,7 +34,11 @@ let queue: Promise<unknown> = Promise.resolve();
 export class Builder {
   #config: ResolvedConfig;
 
-  /** @param options Overrides of `fresh.config.ts`. */
+  /**
+   * Create a builder for the islands folder of `fresh.config.ts`.
+   *
+   * @param options Overrides of `fresh.config.ts`.
+   */
   constructor(options: FreshConfig = {}) {
     this.#config = resolveConfig(options);
   }
