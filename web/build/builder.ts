@@ -5,7 +5,7 @@
  * @module
  */
 import * as esbuild from "esbuild";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type FreshConfig, resolveConfig, type ResolvedConfig } from "../config.ts";
@@ -107,14 +107,25 @@ export function build(options: FreshConfig = {}): Promise<BuildManifest> {
   return new Builder(options).build();
 }
 
-/** Write the new files and delete the ones an earlier build left behind. */
+/**
+ * Bundles of other builds that nobody rewrote for this long are deleted. Younger ones
+ * stay: another process (a dev server, a parallel test) may have just built and be
+ * serving them from the same folder.
+ */
+const STALE_AFTER_MS = 10 * 60_000;
+
+/** Write the new files and delete the ones earlier builds left behind. */
 async function writeOutputs(outDir: string, files: esbuild.OutputFile[]): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const keep = new Set(files.map((f) => basename(f.path)));
   await Promise.all(files.map((f) => writeAtomically(f.path, f.contents)));
+  const cutoff = Date.now() - STALE_AFTER_MS;
   for (const name of await readdir(outDir)) {
     // Dotfiles are the manifest and other processes' half-written files.
-    if (!name.startsWith(".") && !keep.has(name)) await rm(join(outDir, name), { force: true });
+    if (name.startsWith(".") || keep.has(name)) continue;
+    const path = join(outDir, name);
+    const { mtimeMs } = await stat(path).catch(() => ({ mtimeMs: Infinity }));
+    if (mtimeMs < cutoff) await rm(path, { force: true });
   }
 }
 

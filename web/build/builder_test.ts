@@ -31,17 +31,21 @@ Deno.test("build() writes content-hashed, minified ES modules and a manifest", a
   assert.deepEqual(await readManifest(t.outDir), manifest);
 });
 
-Deno.test("build() keeps file names stable and removes bundles of earlier builds", async () => {
+Deno.test("build() keeps file names stable and removes bundles older builds left long ago", async () => {
   await using t = await tempStatic();
   const config = { islandsDir: FIXTURE_ISLANDS, staticDir: t.dir, outDir: t.outDir };
   await Deno.mkdir(t.outDir, { recursive: true });
+  const anHourAgo = new Date(Date.now() - 3_600_000);
   await Deno.writeTextFile(join(t.outDir, "Stale-AAAAAAAA.js"), "old");
+  await Deno.utime(join(t.outDir, "Stale-AAAAAAAA.js"), anHourAgo, anHourAgo);
+  await Deno.writeTextFile(join(t.outDir, "Fresh-BBBBBBBB.js"), "another process's current build");
   await Deno.writeTextFile(join(t.outDir, ".tmp-other-process"), "in flight");
   const first = await build(config);
   const second = await build(config);
   assert.deepEqual(second, first);
   const names = [...Deno.readDirSync(t.outDir)].map((e) => e.name);
   assert.ok(!names.includes("Stale-AAAAAAAA.js"));
+  assert.ok(names.includes("Fresh-BBBBBBBB.js"), "a recent bundle of another build may still be served");
   assert.ok(names.includes(".tmp-other-process"), "another process's half-written file is left alone");
 });
 
