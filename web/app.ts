@@ -79,12 +79,13 @@ export class App<State = unknown> {
   /**
    * Read the routes (and the islands they render) from disk.
    *
-   * @param routesDir The routes folder; defaults to `routesDir` of `fresh.config.ts`.
+   * @param routesDir The routes folder, relative to the project root; defaults to
+   *   `routesDir` of `fresh.config.ts`.
    */
   async fsRoutes(routesDir: string = this.#config.routesDir): Promise<this> {
     if (this.#tree) throw new Error("fsRoutes() was already called on this app");
     await loadIslands(this.#config.islandsDir);
-    const tree = await loadRoutes(resolve(routesDir));
+    const tree = await loadRoutes(resolve(this.#config.root, routesDir));
     for (const route of tree.routes) this.#router.add(route.pattern, route);
     this.#tree = tree;
     return this;

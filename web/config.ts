@@ -43,7 +43,9 @@ export const PROJECT_ROOT: string = fileURLToPath(new URL("../", import.meta.url
  * @throws {RangeError} If `outDir` is not inside `staticDir`.
  */
 export function resolveConfig(overrides: FreshConfig = {}): ResolvedConfig {
-  const merged = { ...settings, ...overrides } as FreshConfig;
+  // An override left undefined keeps the file's setting instead of erasing it.
+  const given = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  const merged: FreshConfig = { ...settings, ...Object.fromEntries(given) };
   const path = (p: string | undefined, fallback: string) => resolve(PROJECT_ROOT, p ?? fallback);
   const staticDir = path(merged.staticDir, "static");
   const outDir = path(merged.outDir, "static/_islands");
