@@ -5,7 +5,7 @@
  * @module
  */
 import * as esbuild from "esbuild";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type FreshConfig, resolveConfig, type ResolvedConfig } from "../config.ts";
@@ -93,7 +93,9 @@ export class Builder {
       islands: Object.fromEntries(islands.map((f) => [f, byInput.get(join(islandsDir, f))!])),
     };
     await writeOutputs(outDir, result.outputFiles);
-    await writeAtomically(manifestPath(outDir), JSON.stringify(manifest, null, 2));
+    const manifestText = JSON.stringify(manifest, null, 2);
+    const previous = await readFile(manifestPath(outDir), "utf8").catch(() => undefined);
+    if (previous !== manifestText) await writeAtomically(manifestPath(outDir), manifestText);
     publishManifest(outDir, manifest);
     return manifest;
   }
@@ -108,9 +110,9 @@ export function build(options: FreshConfig = {}): Promise<BuildManifest> {
 }
 
 /**
- * Bundles of other builds that nobody rewrote for this long are deleted. Younger ones
- * stay: another process (a dev server, a parallel test) may have just built and be
- * serving them from the same folder.
+ * Bundles this build does not produce are deleted once they are this old. Younger ones
+ * stay: another process (a dev server, a parallel test) building with other options may
+ * have just written them and be serving them from the same folder.
  */
 const STALE_AFTER_MS = 10 * 60_000;
 
@@ -118,9 +120,14 @@ const STALE_AFTER_MS = 10 * 60_000;
 async function writeOutputs(outDir: string, files: esbuild.OutputFile[]): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const keep = new Set(files.map((f) => basename(f.path)));
-  await Promise.all(files.map((f) => writeAtomically(f.path, f.contents)));
+  const existing = new Set(await readdir(outDir));
+  // A content-hashed name that exists already holds these bytes; leaving it untouched keeps
+  // file watchers (deno task dev) from restarting on every start.
+  await Promise.all(
+    files.filter((f) => !existing.has(basename(f.path))).map((f) => writeAtomically(f.path, f.contents)),
+  );
   const cutoff = Date.now() - STALE_AFTER_MS;
-  for (const name of await readdir(outDir)) {
+  for (const name of existing) {
     // Dotfiles are the manifest and other processes' half-written files.
     if (name.startsWith(".") || keep.has(name)) continue;
     const path = join(outDir, name);

@@ -73,3 +73,19 @@ Deno.test("npmToBare() turns import-map npm: targets into package specifiers", (
   assert.equal(npmToBare("npm:chart.js"), "chart.js");
   assert.throws(() => npmToBare("jsr:@std/path"), TypeError);
 });
+
+Deno.test("build() leaves unchanged bundles and manifest untouched, so file watchers stay quiet", async () => {
+  await using t = await tempStatic();
+  const config = { islandsDir: FIXTURE_ISLANDS, staticDir: t.dir, outDir: t.outDir };
+  await build(config);
+  const mtimes = () =>
+    new Map(
+      [...Deno.readDirSync(t.outDir)].map((
+        e,
+      ) => [e.name, Deno.statSync(join(t.outDir, e.name)).mtime?.getTime()]),
+    );
+  const before = mtimes();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await build(config);
+  assert.deepEqual(mtimes(), before);
+});
