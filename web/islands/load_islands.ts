@@ -17,8 +17,9 @@ export async function loadIslands(dir: string): Promise<Island[]> {
   const islands: Island[] = [];
   const names = new Set<string>();
   const unique = (name: string) => {
-    let candidate = name.replace(/[^\w$]/g, "_");
-    for (let i = 2; names.has(candidate); i++) candidate = `${name}_${i}`;
+    const base = name.replace(/[^\w$]/g, "_"); // names travel in markers and JS source
+    let candidate = base;
+    for (let i = 2; names.has(candidate); i++) candidate = `${base}_${i}`;
     names.add(candidate);
     return candidate;
   };
