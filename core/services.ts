@@ -46,5 +46,7 @@ export interface State {
   services: Services;
   /** The authenticated user, set by the auth middleware. */
   user?: { id: string; username: string; role: "viewer" | "operator" | "admin" };
+  /** The page title `_app.tsx` shows. */
+  title?: string;
   [key: string]: unknown;
 }

@@ -21,8 +21,16 @@ export interface Document {
   [field: string]: unknown;
 }
 
-/** A document to insert; `id` is generated when absent (inserting an existing id is a no-op). */
-export type NewDocument = Omit<Document, "id"> & { id?: string };
+/**
+ * A document to insert; `id` is generated when absent (inserting an existing id is a no-op).
+ * (Spelled out rather than `Omit<Document, "id">`: Omit over an index signature drops `timestamp`.)
+ */
+export interface NewDocument {
+  id?: string;
+  timestamp: Date;
+  expiresAt?: Date;
+  [field: string]: unknown;
+}
 
 /** A query: equality on top-level fields, a timestamp range, newest first by default, paged. */
 export interface DocumentQuery {

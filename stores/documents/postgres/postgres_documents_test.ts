@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../../../core/log.ts";
+import { openTestDatabase, pgBackends, withTestDatabase } from "../../postgres/testing.ts";
+import { documentsContract } from "../documents_contract.ts";
+import { openPostgresDocuments } from "./postgres_documents.ts";
+
+for (const backend of pgBackends()) {
+  documentsContract(async () => {
+    const db = await openTestDatabase(backend);
+    const store = openPostgresDocuments({ sql: db.sql, log: silentLogger, sweepIntervalMs: 0 });
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        await db.close();
+      },
+    };
+  }, `postgres ${backend}`);
+
+  Deno.test(`postgresDocuments.sweepExpired() deletes expired telemetry events only (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const store = openPostgresDocuments({ sql, log: silentLogger, sweepIntervalMs: 0 });
+      const now = Date.now();
+      await store.insert("telemetry_events", [
+        { id: "gone", timestamp: new Date(now - 10_000), expiresAt: new Date(now - 1), kind: "raw" },
+        { id: "stays", timestamp: new Date(now), expiresAt: new Date(now + 60_000), kind: "raw" },
+      ]);
+      assert.equal(await store.sweepExpired(), 1);
+      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from doc_telemetry_events`;
+      assert.equal(n, 1);
+      await store.close();
+    }));
+
+  Deno.test(`postgresDocuments sweeper runs on its interval and stops on close() (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const store = openPostgresDocuments({ sql, log: silentLogger, sweepIntervalMs: 50 });
+      await store.insert("telemetry_events", [
+        { id: "gone", timestamp: new Date(), expiresAt: new Date(Date.now() - 1), kind: "raw" },
+      ]);
+      const deadline = Date.now() + 3_000;
+      while ((await sql`select 1 from doc_telemetry_events`).length > 0) {
+        assert.ok(Date.now() < deadline, "sweeper did not run");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await store.close();
+    }));
+
+  Deno.test(`migration 0010 gives a filtered newest-first query an index (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const plan = await sql.unsafe(
+        `set local enable_seqscan = off; explain select id from doc_audit
+         where (body ->> 'action') = 'login' order by ts desc limit 10`,
+      ).catch(async () => {
+        await sql`set enable_seqscan = off`;
+        return await sql`explain select id from doc_audit where (body ->> 'action') = 'login' order by ts desc limit 10`;
+      });
+      const text = JSON.stringify(plan);
+      assert.match(text, /doc_audit_action_ts/);
+    }));
+}

@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "../../../core/config.ts";
+import { BackpressureError, StoreUnavailableError } from "../../../core/errors.ts";
+import { silentLogger } from "../../../core/log.ts";
+import { freePort } from "../../cache/redis/testing.ts";
+import type { SeriesPoint } from "../series.ts";
+import { openInfluxSeries } from "./influx_series.ts";
+import { countSamples, exportSeries, hasVictoriaMetrics, startVictoriaMetrics } from "./testing.ts";
+
+const config = loadConfig(Deno.env.toObject());
+const HAS_VM = hasVictoriaMetrics();
+
+/** A run id tag keeps parallel tests (and repeated runs on a shared server) apart. */
+function points(run: string, n: number, start = Date.now() - n * 1_000): SeriesPoint[] {
+  return Array.from({ length: n }, (_, i) => ({
+    measurement: "gp_test_plant",
+    tags: { run, plantId: `plant-${i % 3}` },
+    fields: { mw: 10 + i / 10 },
+    ts: start + i * 1_000,
+  }));
+}
+
+async function waitFor(predicate: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Server under test: INFLUX_URL (must answer) when set, else a private victoria-metrics. */
+async function server(): Promise<
+  { url: string; token: string; org: string; bucket: string; dispose(): Promise<void>; own: boolean }
+> {
+  if (config.influx) return { ...config.influx, dispose: () => Promise.resolve(), own: false };
+  const vm = await startVictoriaMetrics();
+  return {
+    url: vm.url,
+    token: "test-token",
+    org: "gridpulse",
+    bucket: "test",
+    dispose: vm.dispose,
+    own: true,
+  };
+}
+
+if (config.influx || HAS_VM) {
+  Deno.test("influxSeries.write() delivers batched points that read back with their tags and values", async () => {
+    const target = await server();
+    const series = await openInfluxSeries({
+      ...target,
+      log: silentLogger,
+      batchSize: 50,
+      flushIntervalMs: 100,
+    });
+    try {
+      const run = crypto.randomUUID();
+      const written = points(run, 120);
+      series.write(written);
+      await series.flush();
+      assert.equal(series.buffered, 0);
+      assert.equal((await series.check()).state, "up");
+      if (!target.own) return; // reading back needs VictoriaMetrics' export API
+      const selector = `{__name__="gp_test_plant_mw",run="${run}"}`;
+      await waitFor(async () => (await countSamples(target.url, selector)) === 120, 15_000);
+      const exported = await exportSeries(
+        target.url,
+        `{__name__="gp_test_plant_mw",run="${run}",plantId="plant-0"}`,
+      );
+      assert.equal(exported.length, 1);
+      const expected = written.filter((p) => p.tags.plantId === "plant-0");
+      assert.deepEqual(exported[0].timestamps, expected.map((p) => p.ts));
+      assert.deepEqual(exported[0].values, expected.map((p) => p.fields.mw));
+    } finally {
+      await series.close();
+      await target.dispose();
+    }
+  });
+}
+
+if (HAS_VM) {
+  Deno.test("influxSeries buffers points while the server is down and delivers all of them when it is back", async () => {
+    const vm = await startVictoriaMetrics();
+    const series = await openInfluxSeries({
+      url: vm.url,
+      token: "t",
+      org: "gridpulse",
+      bucket: "test",
+      log: silentLogger,
+      batchSize: 20,
+      flushIntervalMs: 50,
+      retryDelayMs: { min: 100, max: 500 },
+    });
+    try {
+      const run = crypto.randomUUID();
+      const all = points(run, 300);
+      series.write(all.slice(0, 100));
+      await series.flush();
+      await vm.stop();
+      series.write(all.slice(100));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(series.buffered > 0, "points should wait for the server");
+      const down = await series.check();
+      assert.equal(down.state, "down");
+      assert.match(down.detail ?? "", /points buffered/);
+      await vm.start();
+      await waitFor(() => Promise.resolve(series.buffered === 0), 20_000);
+      assert.equal((await series.check()).state, "up");
+      await waitFor(
+        async () => (await countSamples(vm.url, `{__name__="gp_test_plant_mw",run="${run}"}`)) === 300,
+        15_000,
+      );
+    } finally {
+      await series.close();
+      await vm.dispose();
+    }
+  });
+
+  Deno.test("influxSeries.write() throws BackpressureError when the buffer is full and queues nothing", async () => {
+    const vm = await startVictoriaMetrics();
+    const series = await openInfluxSeries({
+      url: vm.url,
+      token: "t",
+      org: "gridpulse",
+      bucket: "test",
+      log: silentLogger,
+      maxBuffered: 100,
+      batchSize: 10,
+      flushIntervalMs: 50,
+      retryDelayMs: { min: 100, max: 300 },
+      closeTimeoutMs: 5_000,
+    });
+    try {
+      await vm.stop();
+      const run = crypto.randomUUID();
+      series.write(points(run, 100));
+      assert.throws(() => series.write(points(run, 1)), BackpressureError);
+      assert.equal(series.buffered, 100);
+      await vm.start();
+      await waitFor(() => Promise.resolve(series.buffered === 0), 20_000);
+      series.write(points(run, 1, Date.now()));
+    } finally {
+      await series.close();
+      await vm.dispose();
+    }
+  });
+}
+
+Deno.test("openInfluxSeries() throws StoreUnavailableError naming the masked URL when unreachable", async () => {
+  const url = `http://user:secret@127.0.0.1:${freePort()}`;
+  const error = await openInfluxSeries({
+    url,
+    token: "t",
+    org: "o",
+    bucket: "b",
+    log: silentLogger,
+    connectTimeoutMs: 1_000,
+  })
+    .then(() => assert.fail("expected a failure"), (e) => e);
+  assert.ok(error instanceof StoreUnavailableError);
+  assert.equal(error.store, "series");
+  assert.match(error.message, /InfluxDB at http:\/\/user:\*\*\*\*@127\.0\.0\.1:\d+/);
+  assert.doesNotMatch(error.message, /secret/);
+});
+
+Deno.test("influxSeries.write() rejects a point without finite fields with TypeError", async () => {
+  const vm = HAS_VM ? await startVictoriaMetrics() : undefined;
+  if (!vm) return;
+  const series = await openInfluxSeries({
+    url: vm.url,
+    token: "t",
+    org: "o",
+    bucket: "b",
+    log: silentLogger,
+  });
+  try {
+    assert.throws(
+      () => series.write([{ measurement: "m", tags: {}, fields: {}, ts: Date.now() }]),
+      TypeError,
+    );
+    assert.throws(
+      () => series.write([{ measurement: "m", tags: {}, fields: { v: NaN }, ts: Date.now() }]),
+      TypeError,
+    );
+    assert.equal(series.buffered, 0);
+  } finally {
+    await series.close();
+    await vm.dispose();
+  }
+});

@@ -1,0 +1,9 @@
+import Inspector from "../islands/Inspector.tsx";
+
+class Client {
+  url = "postgres://";
+}
+
+export default function ClassProp() {
+  return <Inspector client={new Client()} />;
+}

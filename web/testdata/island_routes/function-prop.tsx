@@ -1,0 +1,5 @@
+import Inspector from "../islands/Inspector.tsx";
+
+export default function FunctionProp() {
+  return <Inspector config={{ items: [{ onPick: () => {} }] }} />;
+}

@@ -1,0 +1,5 @@
+import Panel from "../islands/Panel.tsx";
+
+export default function Nested() {
+  return <Panel />;
+}

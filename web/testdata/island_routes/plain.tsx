@@ -1,0 +1,3 @@
+export default function Plain() {
+  return <p>no islands here</p>;
+}

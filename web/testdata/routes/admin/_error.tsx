@@ -1,0 +1,3 @@
+import { define } from "../../state.ts";
+
+export default define.page(({ error }) => <p class="admin-error">admin {error?.status} {error?.message}</p>);

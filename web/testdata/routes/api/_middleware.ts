@@ -1,0 +1,3 @@
+import { mark } from "../../state.ts";
+
+export default mark("api");

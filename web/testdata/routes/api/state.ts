@@ -1,0 +1,3 @@
+import { define } from "../../state.ts";
+
+export const handler = define.handlers((ctx) => ctx.json(ctx.state.trail));

@@ -1,0 +1,3 @@
+import { define } from "../state.ts";
+
+export default define.page(({ state }) => <h1>home {state.trail.join(",")}</h1>);

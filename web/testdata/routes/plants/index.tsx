@@ -1,0 +1,3 @@
+export default function Plants() {
+  return <h1>plants index</h1>;
+}

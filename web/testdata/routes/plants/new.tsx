@@ -1,0 +1,3 @@
+export default function NewPlant() {
+  return <h1>new plant form</h1>;
+}
