@@ -149,7 +149,14 @@ export const AdrEvent = z.object({
   createdAt: DateTime,
   updatedAt: DateTime,
   cancelledAt: DateTime.nullable(),
-  participants: z.array(Participation),
+  participantCount: z.number().int().describe("VENs the targets resolved to"),
+  participants: z.array(Participation).optional().describe("With a single event, not in lists"),
+  delivery: z.object({
+    notified: z.number().int(),
+    failed: z.number().int().describe(
+      "VENs the broker did not accept the message for; retried by the next change",
+    ),
+  }).optional().describe("After a change: how the VENs were told"),
 }).meta({ id: "AdrEvent" });
 
 /**

@@ -40,6 +40,8 @@ export const Alert = z.object({
   resolvedAt: DateTime.nullable(),
   resolvedBy: z.string().nullable(),
   details: JsonObject,
+  dedupeKey: z.string().describe("Type and detector detail: one open alert per entity and key"),
+  createdAt: DateTime,
 }).meta({ id: "Alert" });
 export type Alert = z.output<typeof Alert>;
 

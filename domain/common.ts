@@ -17,6 +17,9 @@ import { z } from "zod";
 /** A UUID (any version: ids may come from other systems). */
 export const Uuid = z.guid({ message: "must be a UUID" });
 
+/** A VEN load id, as VENs report it. */
+export const LoadId = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must be 1-100 of A-Z a-z 0-9 _ . : -");
+
 /** A timestamp as the API sends it (ISO 8601, UTC). */
 export const DateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
 
@@ -46,6 +49,12 @@ export const queryInt = (options: { min: number; max: number; default: number })
 /** A boolean query parameter: `true` or `false`. */
 export const queryBool = () =>
   z.enum(["true", "false"], { message: "must be true or false" }).transform((v) => v === "true");
+
+/** A comma-separated query parameter (`a,b,c`) as an array of `item`, at most `max` long. */
+export const commaList = <T extends z.ZodType<unknown, string>>(item: T, max: number) =>
+  z.string().transform((text) => text.split(",").map((s) => s.trim()).filter(Boolean)).pipe(
+    z.array(item).max(max, `must list at most ${max}`),
+  );
 
 /** Largest `page_size` any list accepts. */
 export const PAGE_SIZE_MAX = 500;
