@@ -169,7 +169,10 @@ export function resource(spec: ResourceSpec): Resource {
     list,
     create,
     get,
-    put: update(spec.input, `Replace a ${name}`),
+    put: update(
+      spec.input,
+      `Update a ${name} with a complete body (optional fields left out keep their values)`,
+    ),
     patch: update(patch, `Update some fields of a ${name}`),
     delete: remove,
   };
