@@ -54,8 +54,16 @@ const MIN = 60_000;
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const hourOf = (ts: number) => (ts / 3_600_000) % 24;
 
-/** Output as a fraction of capacity at `ts` for a plant type, before anomalies. */
-function profile(type: PlantDef["type"], ts: number, rand: () => number, state: { wind: number }): number {
+/**
+ * Output as a fraction of capacity at `ts` for a plant type, before anomalies (the simulator uses it too).
+ * `state.wind` carries the wind's random walk from one call to the next.
+ */
+export function outputFraction(
+  type: PlantDef["type"],
+  ts: number,
+  rand: () => number,
+  state: { wind: number },
+): number {
   const h = hourOf(ts);
   switch (type) {
     case "solar": {
@@ -97,7 +105,7 @@ export function plantSeries(plants: PlantDef[], end: number, namespace: string):
       (_, i) =>
         plant.status === "maintenance"
           ? 0
-          : round(plant.capacityMw * profile(plant.type, start + i * MIN, rand, state)),
+          : round(plant.capacityMw * outputFraction(plant.type, start + i * MIN, rand, state)),
     );
     const series: PlantSeries = { id, plant, readings: [], alerts: [] };
     const ctx = { series, values, start, end, namespace };
