@@ -109,16 +109,19 @@ function marketSignals({ end, namespace }: DocumentsInput): NewDocument[] {
   return out;
 }
 
-function auditTrail({ end, namespace, offers, alerts, events, plantIds }: DocumentsInput): NewDocument[] {
+type Audit = (
+  ts: number,
+  userId: string,
+  action: string,
+  entity: string,
+  entityId: string,
+  details: Record<string, unknown>,
+) => void;
+
+function auditTrail(input: DocumentsInput): NewDocument[] {
+  const { end, namespace, plantIds } = input;
   const out: NewDocument[] = [];
-  const add = (
-    ts: number,
-    userId: string,
-    action: string,
-    entity: string,
-    entityId: string,
-    details: Record<string, unknown>,
-  ) =>
+  const add: Audit = (ts, userId, action, entity, entityId, details) =>
     out.push({
       id: stableId(namespace, "audit", action, entityId, ts),
       timestamp: new Date(ts),
@@ -128,18 +131,21 @@ function auditTrail({ end, namespace, offers, alerts, events, plantIds }: Docume
       entityId,
       details,
     });
-  for (
-    const [user, hoursAgo] of [["admin", 23], ["operator", 20], ["viewer", 5], ["admin", 9], [
-      "operator",
-      2,
-    ]] as const
-  ) {
+  const logins = [["admin", 23], ["operator", 20], ["viewer", 5], ["admin", 9], ["operator", 2]] as const;
+  for (const [user, hoursAgo] of logins) {
     add(end - hoursAgo * HOUR, user, "auth.login", "session", user, { method: "password", ip: "10.20.0.14" });
   }
   add(end - 15 * HOUR, "admin", "plant.update", "plant", plantIds["Peaker Unit 2"], {
     status: { from: "online", to: "maintenance" },
     reason: "gas turbine borescope inspection",
   });
+  auditOffers(input, add);
+  auditAlertsAndEvents(input, add);
+  return out;
+}
+
+/** Each offer created and submitted by the operator, then decided (by the market, or cancelled). */
+function auditOffers({ offers, end }: DocumentsInput, add: Audit): void {
   for (const offer of offers) {
     add(offer.createdAt, "operator", "offer.create", "offer", offer.id, {
       name: offer.name,
@@ -158,6 +164,10 @@ function auditTrail({ end, namespace, offers, alerts, events, plantIds }: Docume
       });
     }
   }
+}
+
+/** Alerts acknowledged or resolved by the operator; ADR events created and cancelled by the admin. */
+function auditAlertsAndEvents({ alerts, events }: DocumentsInput, add: Audit): void {
   for (const alert of alerts) {
     if (alert.acknowledgedAt) {
       add(alert.acknowledgedAt, "operator", "alert.acknowledge", "alert", alert.id, {
@@ -170,7 +180,8 @@ function auditTrail({ end, namespace, offers, alerts, events, plantIds }: Docume
     }
   }
   for (const event of events) {
-    add((event.notifiedAt ?? event.start) - 5 * MIN, "admin", "adr_event.create", "adr_event", event.id, {
+    const created = (event.notifiedAt ?? event.start) - 5 * MIN;
+    add(created, "admin", "adr_event.create", "adr_event", event.id, {
       name: event.name,
       shedLevel: event.shedLevel,
     });
@@ -180,7 +191,6 @@ function auditTrail({ end, namespace, offers, alerts, events, plantIds }: Docume
       });
     }
   }
-  return out;
 }
 
 function dispatchLog({ end, namespace, offers, plantIds }: DocumentsInput): NewDocument[] {

@@ -91,92 +91,138 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const log = options.log.child({ component: "simulator" });
   const rates: AnomalyRates = { ...DEFAULT_ANOMALIES, ...options.anomalies };
   const entities = await loadEntities(options.sql);
-  const client = await connect(options.mqttUrl);
-  const state = {
-    published: 0,
-    failed: 0,
-    responses: 0,
-    lastReport: 0,
-    lastReportAt: performance.now(),
-    perSecond: 0,
-    running: true,
-  };
-  const inFlight = new Set<Promise<unknown>>();
-
-  const publish = (topic: string, payload: unknown) => {
-    const p = client.publishAsync(topic, JSON.stringify(payload), { qos: 1 })
-      .then(() => state.published++, (error) => {
-        state.failed++;
-        log.debug("publish failed", { topic, error });
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  };
-  const emit = (emissions: Emission[], telemetryTopic: string, statusTopic?: string) => {
-    for (const e of emissions) publish(e.topic === "status" ? statusTopic! : telemetryTopic, e.payload);
-  };
-  const tick = () => {
-    if (inFlight.size > MAX_IN_FLIGHT) {
-      return log.warn("broker is not keeping up; skipping a tick", { inFlight: inFlight.size });
-    }
-    const now = Date.now();
-    for (const p of entities.plants) emit(plantTick(p, now, random, rates), topics.plantTelemetry(p.id));
-    for (const v of entities.vens) {
-      emit(venTick(v, now, random, rates), topics.venTelemetry(v.id), topics.venStatus(v.id));
-    }
-    for (const m of entities.meters) {
-      emit(meterTick(m, now, random, rates), topics.meterMeasurement(m.siteId, m.id));
-    }
-  };
-
-  client.on("message", (topic, payload) => {
-    const venId = topic.split("/")[2];
-    const ven = entities.vens.find((v) => v.id === venId);
-    if (ven) answerEvents(ven, payload, { random, optInRate: options.optInRate ?? 0.85, publish, state });
+  const run = new SimulatorRun(await connect(options.mqttUrl), entities, log);
+  run.client.on("message", (topic, payload) => {
+    const ven = entities.vens.find((v) => v.id === topic.split("/")[2]);
+    if (ven) run.answerEvents(ven, payload, random, options.optInRate ?? 0.85);
   });
-  await client.subscribeAsync(topics.venEvents("+"), { qos: 1 });
-
-  const report = () => {
-    const now = performance.now();
-    state.perSecond = Math.round(
-      ((state.published - state.lastReport) * 1000) / Math.max(1, now - state.lastReportAt),
-    );
-    state.lastReport = state.published;
-    state.lastReportAt = now;
-    const s = stats();
+  await run.client.subscribeAsync(topics.venEvents("+"), { qos: 1 });
+  const ticker = setInterval(() => run.tick(random, rates), intervalMs / rate);
+  const reporter = setInterval(() => {
+    const s = run.report();
     if (options.onStats) options.onStats(s);
     else {log.info("simulator publishing", {
         perSecond: s.perSecond,
         published: s.published,
         failed: s.failed,
       });}
-  };
-  const stats = (): SimulatorStats => ({
-    entities: { plants: entities.plants.length, vens: entities.vens.length, meters: entities.meters.length },
-    published: state.published,
-    failed: state.failed,
-    responses: state.responses,
-    perSecond: state.perSecond,
-    running: state.running,
-  });
-
-  const ticker = setInterval(tick, intervalMs / rate);
-  const reporter = setInterval(report, reportEveryMs);
-  tick();
+  }, reportEveryMs);
+  run.tick(random, rates);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {
-      state.running = false;
       clearInterval(ticker);
       clearInterval(reporter);
       options.signal?.removeEventListener("abort", onAbort);
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 5_000))]);
-      await client.endAsync(true).catch(() => {});
+      await run.stop(5_000);
     })();
   const onAbort = () => void stop();
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  log.info("simulator started", { ...stats().entities, rate, intervalMs, broker: maskUrl(options.mqttUrl) });
-  return { stop, stats };
+  log.info("simulator started", {
+    ...run.stats().entities,
+    rate,
+    intervalMs,
+    broker: maskUrl(options.mqttUrl),
+  });
+  return { stop, stats: () => run.stats() };
+}
+
+/** One running simulation: the connection, the entities and the counters. */
+class SimulatorRun {
+  published = 0;
+  failed = 0;
+  responses = 0;
+  perSecond = 0;
+  running = true;
+  #lastReport = 0;
+  #lastReportAt = performance.now();
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly client: mqtt.MqttClient,
+    readonly entities: Awaited<ReturnType<typeof loadEntities>>,
+    readonly log: Logger,
+  ) {}
+
+  /** Publishes QoS 1 without waiting; counts the outcome. */
+  publish(topic: string, payload: unknown): void {
+    const p = this.client.publishAsync(topic, JSON.stringify(payload), { qos: 1 })
+      .then(() => this.published++, (error) => {
+        this.failed++;
+        this.log.debug("publish failed", { topic, error });
+      })
+      .finally(() => this.#inFlight.delete(p));
+    this.#inFlight.add(p);
+  }
+
+  /** One message (or status change) per entity, unless the broker is falling behind. */
+  tick(random: () => number, rates: AnomalyRates): void {
+    if (this.#inFlight.size > MAX_IN_FLIGHT) {
+      return this.log.warn("broker is not keeping up; skipping a tick", { inFlight: this.#inFlight.size });
+    }
+    const now = Date.now();
+    const emit = (emissions: Emission[], telemetryTopic: string, statusTopic = telemetryTopic) => {
+      for (const e of emissions) this.publish(e.topic === "status" ? statusTopic : telemetryTopic, e.payload);
+    };
+    const { plants, vens, meters } = this.entities;
+    for (const p of plants) emit(plantTick(p, now, random, rates), topics.plantTelemetry(p.id));
+    for (const v of vens) {
+      emit(venTick(v, now, random, rates), topics.venTelemetry(v.id), topics.venStatus(v.id));
+    }
+    for (const m of meters) emit(meterTick(m, now, random, rates), topics.meterMeasurement(m.siteId, m.id));
+  }
+
+  /** Answers each new event on a VEN's events topic once: opt in (mostly) or out, and remembers it. */
+  answerEvents(ven: SimVen, payload: Uint8Array, random: () => number, optInRate: number): void {
+    const now = Date.now();
+    for (const [id, e] of ven.events) if (e.end < now - 3_600_000) ven.events.delete(id);
+    for (const event of parseAdrEvents(payload)) {
+      if (ven.events.has(event.id) || event.end <= now) continue;
+      const opt = random() < optInRate ? "optIn" : "optOut";
+      ven.events.set(event.id, { ...event, opt });
+      this.publish(topics.venEventResponse(ven.id, event.id), {
+        ts: new Date(now).toISOString(),
+        opt,
+        ...(opt === "optOut" ? { reason: "process constraints during the event window" } : {}),
+      });
+      this.responses++;
+    }
+  }
+
+  /** The stats, with the publish rate since the previous report. */
+  report(): SimulatorStats {
+    const now = performance.now();
+    this.perSecond = Math.round(
+      ((this.published - this.#lastReport) * 1000) / Math.max(1, now - this.#lastReportAt),
+    );
+    this.#lastReport = this.published;
+    this.#lastReportAt = now;
+    return this.stats();
+  }
+
+  stats(): SimulatorStats {
+    const { plants, vens, meters } = this.entities;
+    return {
+      entities: { plants: plants.length, vens: vens.length, meters: meters.length },
+      published: this.published,
+      failed: this.failed,
+      responses: this.responses,
+      perSecond: this.perSecond,
+      running: this.running,
+    };
+  }
+
+  /** Waits up to `timeoutMs` for in-flight publishes, then disconnects. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.running = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      new Promise((r) => timer = setTimeout(r, timeoutMs)),
+    ]);
+    clearTimeout(timer);
+    await this.client.endAsync(true).catch(() => {});
+  }
 }
 
 async function connect(url: string): Promise<mqtt.MqttClient> {
@@ -195,32 +241,6 @@ async function connect(url: string): Promise<mqtt.MqttClient> {
         cause: error,
       },
     );
-  }
-}
-
-/** Answers each new event on a VEN's events topic once: opt in (mostly) or out, and remembers it. */
-function answerEvents(
-  ven: SimVen,
-  payload: Uint8Array,
-  ctx: {
-    random: () => number;
-    optInRate: number;
-    publish: (topic: string, payload: unknown) => void;
-    state: { responses: number };
-  },
-): void {
-  const now = Date.now();
-  for (const [id, e] of ven.events) if (e.end < now - 3_600_000) ven.events.delete(id);
-  for (const event of parseAdrEvents(payload)) {
-    if (ven.events.has(event.id) || event.end <= now) continue;
-    const opt = ctx.random() < ctx.optInRate ? "optIn" : "optOut";
-    ven.events.set(event.id, { ...event, opt });
-    ctx.publish(topics.venEventResponse(ven.id, event.id), {
-      ts: new Date(now).toISOString(),
-      opt,
-      ...(opt === "optOut" ? { reason: "process constraints during the event window" } : {}),
-    });
-    ctx.state.responses++;
   }
 }
 

@@ -111,61 +111,63 @@ export async function writeEquipment(
     })),
     ["from_asset_id", "to_asset_id", "relationship"],
   );
-  const sources = await upsert(
-    tx,
-    "energy_sources",
-    ENERGY_SOURCES.map(([site, meter, name, type, kw, kwh, carbon]) => ({
-      id: stableId(ns, "energy_source", site, name),
-      site_id: sites[site],
-      meter_id: meter ? meters[`${site}/${meter}`] : null,
-      name,
-      source_type: type,
-      capacity_kw: kw,
-      storage_capacity_kwh: kwh,
-      carbon_intensity: carbon,
-      commissioned_at: new Date(Date.UTC(2018 + (name.length % 7), name.length % 12, 1)),
-    })),
-    ["id"],
-  );
-  const links = await upsert(
-    tx,
-    "grid_links",
-    GRID_LINKS.map(([site, meter, name, direction, imp, exp, voltage, operator, tariff]) => ({
-      id: stableId(ns, "grid_link", site, name),
-      site_id: sites[site],
-      meter_id: meter ? meters[`${site}/${meter}`] : null,
-      name,
-      direction,
-      import_capacity_kw: imp,
-      export_capacity_kw: exp,
-      voltage_level: voltage,
-      operator,
-      tariff,
-    })),
-    ["id"],
-  );
-  const recs = await upsert(
-    tx,
-    "recommendations",
-    RECOMMENDATIONS.map(([site, asset, title, type, priority, status, savings, investment, co2]) => ({
-      id: stableId(ns, "recommendation", site, title),
-      site_id: sites[site],
-      asset_id: asset ? assets[`${site}/${asset}`] ?? null : null,
-      title,
-      description: `${title}. Estimated from the last 12 months of interval data.`,
-      recommendation_type: type,
-      priority,
-      status,
-      estimated_savings_eur: savings,
-      investment_eur: investment,
-      roi_percent: investment > 0 ? Math.round((savings / investment) * 1000) / 10 : null,
-      payback_months: investment > 0 ? Math.round((investment / savings) * 120) / 10 : 0,
-      carbon_reduction_kg: co2 * 1000,
-    })),
-    ["id"],
-  );
-  const rows = assetRows.length + connections.length + sources.length +
-    links.length +
-    recs.length;
-  return { assets, rows };
+  const sources = await upsert(tx, "energy_sources", energySourceRows(ns, sites, meters), ["id"]);
+  const links = await upsert(tx, "grid_links", gridLinkRows(ns, sites, meters), ["id"]);
+  const recs = await upsert(tx, "recommendations", recommendationRows(ns, sites, assets), ["id"]);
+  return {
+    assets,
+    rows: assetRows.length + connections.length + sources.length + links.length + recs.length,
+  };
+}
+
+type Ids = Record<string, string>;
+
+/** Energy sources of every type, by site and name. */
+function energySourceRows(ns: string, sites: Ids, meters: Ids) {
+  return ENERGY_SOURCES.map(([site, meter, name, type, kw, kwh, carbon]) => ({
+    id: stableId(ns, "energy_source", site, name),
+    site_id: sites[site],
+    meter_id: meter ? meters[`${site}/${meter}`] : null,
+    name,
+    source_type: type,
+    capacity_kw: kw,
+    storage_capacity_kwh: kwh,
+    carbon_intensity: carbon,
+    commissioned_at: new Date(Date.UTC(2018 + (name.length % 7), name.length % 12, 1)),
+  }));
+}
+
+/** Grid links with their tariffs. */
+function gridLinkRows(ns: string, sites: Ids, meters: Ids) {
+  return GRID_LINKS.map(([site, meter, name, direction, imp, exp, voltage, operator, tariff]) => ({
+    id: stableId(ns, "grid_link", site, name),
+    site_id: sites[site],
+    meter_id: meter ? meters[`${site}/${meter}`] : null,
+    name,
+    direction,
+    import_capacity_kw: imp,
+    export_capacity_kw: exp,
+    voltage_level: voltage,
+    operator,
+    tariff,
+  }));
+}
+
+/** Recommendations, with ROI and payback derived from savings and investment. */
+function recommendationRows(ns: string, sites: Ids, assets: Ids) {
+  return RECOMMENDATIONS.map(([site, asset, title, type, priority, status, savings, investment, co2]) => ({
+    id: stableId(ns, "recommendation", site, title),
+    site_id: sites[site],
+    asset_id: asset ? assets[`${site}/${asset}`] ?? null : null,
+    title,
+    description: `${title}. Estimated from the last 12 months of interval data.`,
+    recommendation_type: type,
+    priority,
+    status,
+    estimated_savings_eur: savings,
+    investment_eur: investment,
+    roi_percent: investment > 0 ? Math.round((savings / investment) * 1000) / 10 : null,
+    payback_months: investment > 0 ? Math.round((investment / savings) * 120) / 10 : 0,
+    carbon_reduction_kg: co2 * 1000,
+  }));
 }

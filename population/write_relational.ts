@@ -119,6 +119,17 @@ export async function writeVens(
     ),
     ["ven_id", "load_id"],
   );
+  const program = await writeAdrProgram(tx, ns, vens, events);
+  return { vens, program, rows: venRows.length + loads.length + 1 + events.length };
+}
+
+/** The ADR program and its events, targets resolved to the stored VEN ids. */
+async function writeAdrProgram(
+  tx: Tx,
+  ns: string,
+  vens: Record<string, string>,
+  events: AdrEventPlan[],
+): Promise<string> {
   const [program] = await upsert(tx, "adr_programs", [{
     id: stableId(ns, "adr_program", ADR_PROGRAM.name),
     program_name: ADR_PROGRAM.name,
@@ -146,7 +157,7 @@ export async function writeVens(
     })),
     ["id"],
   );
-  return { vens, program: String(program.id), rows: venRows.length + loads.length + 1 + events.length };
+  return String(program.id);
 }
 
 /** Users: an admin when `adminPassword` is given; viewer and operator demo users only with `demoPassword`. */
