@@ -25,7 +25,10 @@ Deno.test("startGridPulse() on embedded defaults reports every store and keeps d
       assert.match(lines.join("\n"), /documents +PostgreSQL JSONB tables/);
       assert.match(lines.join("\n"), /cache +in-process/);
       assert.match(lines.join("\n"), /series +off/);
-      assert.match(lines.at(-1)!, /^GridPulse is running at http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(
+        lines.find((l) => l.startsWith("GridPulse is running"))!,
+        /^GridPulse is running at http:\/\/127\.0\.0\.1:\d+$/,
+      );
       const statuses = await running.services.health();
       const byStore = Object.fromEntries(statuses.map((s) => [s.store, s]));
       assert.equal(byStore.postgres.state, "up");
