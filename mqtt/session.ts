@@ -112,6 +112,8 @@ export class MqttSession {
   #ackFlushScheduled = false;
   #paused = false;
   #resume?: () => void;
+  /** PUBLISHes parsed while paused (the rest of the chunk being parsed): handed over on resume. */
+  #held: mqttPacket.IPublishPacket[] = [];
   #outbound: Outbound;
   #subscriptions = new Map<string, 0 | 1>();
   #attempt = 0;
@@ -246,6 +248,8 @@ export class MqttSession {
   /** Reads again after {@linkcode pause}. */
   resume(): void {
     this.#paused = false;
+    while (this.#held.length > 0 && !this.#paused) this.#deliver(this.#held.shift()!);
+    if (this.#paused) return; // the owner paused again while taking the held messages
     this.#resume?.();
     this.#resume = undefined;
   }
@@ -330,6 +334,7 @@ export class MqttSession {
     conn.setNoDelay(true);
     this.#conn = conn;
     this.#acks = new AckQueue(this.#acks.nextSeq); // unacked messages of the last connection: redelivered
+    this.#held = []; // not acknowledged either: redelivered
     this.#ackOut.length = 0;
     const parser = mqttPacket.parser({ protocolVersion: 4 });
     let connack: ((sessionPresent: boolean) => void) | undefined;
@@ -404,17 +409,10 @@ export class MqttSession {
 
   #onPacket(packet: mqttPacket.Packet): void {
     switch (packet.cmd) {
-      case "publish": {
-        const qos = packet.qos;
-        const seq = this.#acks.push(qos === 1 ? packet.messageId! : NO_PACKET_ID);
-        const topic = packet.topic;
-        const payload = typeof packet.payload === "string"
-          ? new TextEncoder().encode(packet.payload)
-          : packet.payload;
-        this.#options.onMessage?.({ seq, topic, payload, qos, dup: packet.dup });
-        if (qos === 2) this.#log.warn("QoS 2 message ignored: sessions subscribe with QoS 1", { topic });
+      case "publish":
+        if (this.#paused) this.#held.push(packet);
+        else this.#deliver(packet);
         return;
-      }
       case "puback":
       case "suback":
       case "unsuback":
@@ -425,6 +423,18 @@ export class MqttSession {
       default:
         this.#log.debug("mqtt packet ignored", { cmd: packet.cmd });
     }
+  }
+
+  #deliver(packet: mqttPacket.IPublishPacket): void {
+    const qos = packet.qos;
+    const seq = this.#acks.push(qos === 1 ? packet.messageId! : NO_PACKET_ID);
+    const payload = typeof packet.payload === "string"
+      ? new TextEncoder().encode(packet.payload)
+      : packet.payload;
+    if (qos === 2) {
+      this.#log.warn("QoS 2 message ignored: sessions subscribe with QoS 1", { topic: packet.topic });
+    }
+    this.#options.onMessage?.({ seq, topic: packet.topic, payload, qos, dup: packet.dup });
   }
 
   #flushAcks(): void {
