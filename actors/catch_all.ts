@@ -1,0 +1,112 @@
+/**
+ * The catch-all session: shard sessions subscribe only to their own actors' topics, so telemetry for an
+ * id without an actor would reach nobody and vanish. One more persistent QoS 1 session, in the main
+ * isolate, subscribes to every kind's wildcard topics: a message for a known actor is acknowledged at
+ * once (its shard session got its own copy), one for an unknown id is recorded as rejected ("unknown
+ * plant id") through the writer and acknowledged after that commit.
+ *
+ * Cost: the broker delivers every message twice (shard + catch-all), and the main isolate parses
+ * every message header once more. Measured with bench/ingest.ts (see ARCHITECTURE.md); it can be
+ * switched off with `catchAll: false` where devices are trusted to use registered ids.
+ * @module
+ */
+import type { Clock } from "../core/clock.ts";
+import type { Logger } from "../core/log.ts";
+import { parseTopic } from "../domain/telemetry.ts";
+import { type InboundMessage, MqttSession } from "../mqtt/session.ts";
+import { Batcher } from "./host/batcher.ts";
+import type { Batch } from "./protocol.ts";
+
+/** Options for {@linkcode CatchAll}. */
+export interface CatchAllOptions {
+  url: string;
+  clientId: string;
+  wildcards: string[];
+  /** Whether an actor of that kind and id exists (and its shard is subscribed). */
+  isKnown(kind: string, id: string): boolean;
+  commit(batch: Batch): Promise<void>;
+  clock: Clock;
+  log: Logger;
+  mailboxSize: number;
+}
+
+/** Records telemetry for unknown ids as rejected. */
+export class CatchAll {
+  #o: CatchAllOptions;
+  #session: MqttSession;
+  #batcher: Batcher;
+  /** Messages seen, and rejected as unknown. */
+  readonly counts = { seen: 0, unknown: 0 };
+
+  constructor(options: CatchAllOptions) {
+    this.#o = options;
+    this.#session = new MqttSession({
+      url: options.url,
+      clientId: options.clientId,
+      onMessage: (m) => this.#onMessage(m),
+      log: options.log,
+    });
+    const target = {
+      ack: (first: number, last: number) => {
+        for (let seq = first; seq <= last; seq++) this.#session.ack(seq);
+        if (this.#session.paused && this.#session.pendingAcks < options.mailboxSize / 2) {
+          this.#session.resume();
+        }
+      },
+    };
+    this.#target = target;
+    this.#batcher = new Batcher({
+      worker: -1,
+      clock: options.clock,
+      sinkColumns: new Map(),
+      maxMessages: 1000,
+      maxDelayMs: 5,
+      post: (batch) =>
+        options.commit(batch).then(
+          () => this.#batcher.committed(batch.id),
+          () => this.#batcher.failed(batch.id),
+        ),
+    });
+  }
+
+  #target: { ack(first: number, last: number): void };
+
+  /** Whether the session is connected. */
+  get connected(): boolean {
+    return this.#session.state === "connected";
+  }
+
+  /** Connects and subscribes. */
+  async start(timeoutMs = 10_000): Promise<void> {
+    this.#session.start();
+    await this.#session.ready(timeoutMs);
+    await this.#session.subscribe(this.#o.wildcards);
+  }
+
+  async close(): Promise<void> {
+    await this.#batcher.drain(2_000);
+    await this.#session.close();
+  }
+
+  #onMessage(message: InboundMessage): void {
+    this.counts.seen++;
+    const route = parseTopic(message.topic);
+    if (route && this.#o.isKnown(route.kind, route.id)) {
+      this.#session.ack(message.seq);
+      return;
+    }
+    this.counts.unknown++;
+    const kind = route?.kind ?? "unknown";
+    this.#batcher.reject({
+      uid: crypto.randomUUID(),
+      kind: route?.kind,
+      id: route?.id,
+      topic: message.topic,
+      reason: route ? `unknown ${route.kind} id` : "unknown topic",
+      payload: new TextDecoder().decode(message.payload.subarray(0, 8 * 1024)),
+      receivedAt: this.#o.clock.now(),
+    });
+    this.#batcher.message(this.#target, message.seq, kind, false);
+    if (this.#session.pendingAcks >= this.#o.mailboxSize) this.#session.pause();
+  }
+}
