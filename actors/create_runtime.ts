@@ -48,6 +48,8 @@ export interface RuntimeOptions {
   snapshotIntervalMs?: number;
   /** @default {100} */
   timerTickMs?: number;
+  /** Live state per actor at most this often, except alerts and status changes (at once). @default {500} */
+  liveIntervalMs?: number;
   /** @default {{ maxRestarts: 5, windowMs: 60000 }} */
   restartIntensity?: RestartIntensity;
   /** Worker restart backoff. @default {{ minDelayMs: 200, maxDelayMs: 10000 }} */
@@ -110,6 +112,7 @@ export async function createRuntime(
     batchMaxDelayMs: options.batchMaxDelayMs ?? 5,
     snapshotIntervalMs: options.snapshotIntervalMs ?? 5000,
     timerTickMs: options.timerTickMs ?? 100,
+    liveIntervalMs: options.liveIntervalMs ?? 500,
     logLevel: config.logLevel,
   };
   const registry = new ActorRegistry(shards);

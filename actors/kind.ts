@@ -106,6 +106,11 @@ export interface Behaviour<S, C, M> {
   transition(state: S, message: M | HostMessage<C>, ctx: ActorContext): Step<S>;
   /** A JSON value `restore` accepts. */
   snapshot(state: S): unknown;
+  /**
+   * The actor's live state for the cache. The host calls it once per flush for each actor whose state
+   * changed, not per message: building it (dates, lists) costs more than most transitions.
+   */
+  live?(state: S): { key: string; value: unknown; ttlSeconds?: number };
 }
 
 /** The main-isolate half of a kind: its entities, their configuration and its sinks. */

@@ -32,6 +32,11 @@ export interface HostSettings {
   snapshotIntervalMs: number;
   /** How often due timers are looked for. */
   timerTickMs: number;
+  /**
+   * An actor's live state goes to the cache at most this often, unless it raised an alert or changed
+   * status (then with the next flush).
+   */
+  liveIntervalMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 

@@ -102,30 +102,23 @@ export function addReading(
   value: number,
   inOrder: boolean,
 ): { state: RollupState; rows: RollupRow[] } {
+  // Hot path (every reading): plain loops and copies only of what changes.
   const rows: RollupRow[] = [];
   const open = state.open.slice();
-  const emittedUntil = state.emittedUntil.slice();
-  const trusted = state.trusted.slice();
-  ROLLUP_WIDTHS.forEach(([width, ms], i) => {
+  let emittedUntil = state.emittedUntil;
+  let trusted = state.trusted;
+  for (let i = 0; i < ROLLUP_WIDTHS.length; i++) {
+    const [width, ms] = ROLLUP_WIDTHS[i];
     const start = Math.floor(ts / ms) * ms;
     const current = open[i];
     if (current && start === current.start) {
-      open[i] = inOrder
-        ? {
-          ...current,
-          min: Math.min(current.min, value),
-          max: Math.max(current.max, value),
-          sum: current.sum + value,
-          count: current.count + 1,
-          last: ts >= current.lastTs ? value : current.last,
-          lastTs: Math.max(ts, current.lastTs),
-        }
-        : { ...current, exact: false };
+      open[i] = inOrder ? add(current, ts, value) : { ...current, exact: false };
     } else if ((current && start < current.start) || (!current && start < emittedUntil[i])) {
       rows.push(recompute(width, start)); // a bucket already emitted
     } else {
       if (current) {
         rows.push(toRow(width, current));
+        if (emittedUntil === state.emittedUntil) emittedUntil = emittedUntil.slice();
         emittedUntil[i] = current.start + ms;
       }
       open[i] = {
@@ -138,10 +131,26 @@ export function addReading(
         lastTs: ts,
         exact: inOrder && trusted[i],
       };
-      trusted[i] = true;
+      if (!trusted[i]) {
+        if (trusted === state.trusted) trusted = trusted.slice();
+        trusted[i] = true;
+      }
     }
-  });
+  }
   return { state: { open, emittedUntil, trusted }, rows };
+}
+
+function add(b: Bucket, ts: number, value: number): Bucket {
+  return {
+    start: b.start,
+    min: value < b.min ? value : b.min,
+    max: value > b.max ? value : b.max,
+    sum: b.sum + value,
+    count: b.count + 1,
+    last: ts >= b.lastTs ? value : b.last,
+    lastTs: ts > b.lastTs ? ts : b.lastTs,
+    exact: b.exact,
+  };
 }
 
 /** Emits every open bucket whose end is at or before `until` (epoch ms). */
@@ -166,10 +175,13 @@ export function flushRollups(state: RollupState, until: number): { state: Rollup
 /** The earliest end of an open bucket, or undefined when none is open. */
 export function nextRollupEnd(state: RollupState): number | undefined {
   let next: number | undefined;
-  ROLLUP_WIDTHS.forEach(([, ms], i) => {
+  for (let i = 0; i < ROLLUP_WIDTHS.length; i++) {
     const current = state.open[i];
-    if (current && (next === undefined || current.start + ms < next)) next = current.start + ms;
-  });
+    if (current) {
+      const end = current.start + ROLLUP_WIDTHS[i][1];
+      if (next === undefined || end < next) next = end;
+    }
+  }
   return next;
 }
 

@@ -19,7 +19,9 @@ export interface Sink {
   readonly columns: readonly string[];
   /**
    * Writes `count` rows in the group-commit transaction; returns the rows that changed the table.
-   * Must be idempotent: a redelivered message writes the same rows again.
+   * Must be idempotent: a redelivered message writes the same rows again. Sinks are written pipelined
+   * on one connection: a sink's statements run after those issued before them, so a sink whose
+   * statements read an earlier sink's rows sees them.
    */
   write(tx: Tx, rows: Columns, count: number): Promise<number>;
   /** Points to mirror to the series sink (InfluxDB) when one is configured. */

@@ -27,7 +27,7 @@ export function fakeCache(): FakeCache {
     getMany: <T>(keys: string[]) => Promise.resolve(keys.map((k) => entries.get(k)?.value as T | undefined)),
     set: (key, value, options) =>
       Promise.resolve(void entries.set(key, { key, value, ttlSeconds: options?.ttlSeconds })),
-    setMany: (list) => Promise.resolve(list.forEach((e) => entries.set(e.key, structuredClone(e)))),
+    setMany: (list) => Promise.resolve(list.forEach((e) => entries.set(e.key, e))),
     delete: (...keys) => Promise.resolve(keys.forEach((k) => entries.delete(k))),
     keys: (prefix) => Promise.resolve([...entries.keys()].filter((k) => k.startsWith(prefix))),
     ttl: (key) => Promise.resolve(entries.has(key) ? entries.get(key)!.ttlSeconds ?? -1 : undefined),

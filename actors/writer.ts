@@ -60,7 +60,10 @@ export interface WriterStats {
   commitLatency: Histogram;
   /** From a batch's first message to its commit, ms. */
   ingestLatency: Histogram;
-  /** Time spent per sink (and `ingestion_log`, `documents`, `cache`), ms in total. */
+  /**
+   * Time per sink (and `ingestion_log`, `documents`, `cache`) until its statements completed, ms in
+   * total; sinks run pipelined, so these overlap.
+   */
   sinkMs: Record<string, number>;
 }
 
@@ -139,13 +142,18 @@ export class Writer {
       this.#mirror(merged);
       let rows = 0;
       await this.#o.sql.begin(async (tx) => {
+        // Pipelined: every statement is sent at once and runs in order on the one connection, so a
+        // commit costs one round trip (plus COMMIT), not one per statement. A sink that reads another
+        // sink's rows (rollup recomputes read readings) comes later in the sink order.
+        const writes: Promise<number>[] = [];
         for (const sink of this.#o.sinks) {
           const collected = merged.get(sink.name);
           if (collected && collected.count > 0) {
-            rows += await this.#timed(sink.name, () => sink.write(tx, collected.columns, collected.count));
+            writes.push(this.#timed(sink.name, () => sink.write(tx, collected.columns, collected.count)));
           }
         }
-        await this.#timed("ingestion_log", () => this.#ingestionLog(tx, batches));
+        writes.push(this.#timed("ingestion_log", () => this.#ingestionLog(tx, batches)));
+        for (const changed of await Promise.all(writes)) rows += changed;
       });
       const elapsed = performance.now() - started;
       const messages = batches.reduce((n, b) => n + b.messages, 0);
@@ -221,7 +229,7 @@ export class Writer {
   }
 
   /** Accepted and rejected messages per source (`mqtt:{kind}`) and minute. */
-  async #ingestionLog(tx: Tx, batches: Batch[]): Promise<void> {
+  async #ingestionLog(tx: Tx, batches: Batch[]): Promise<number> {
     const totals = new Map<string, { accepted: number; rejected: number }>();
     for (const batch of batches) {
       for (const [kind, c] of Object.entries(batch.counts)) {
@@ -231,10 +239,10 @@ export class Writer {
         totals.set(kind, t);
       }
     }
-    if (totals.size === 0) return;
+    if (totals.size === 0) return 0;
     const sources = [...totals.keys()].map((k) => `mqtt:${k}`);
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
-    await tx`
+    const result = await tx`
       insert into ingestion_log (source, minute, accepted, rejected)
       select u.source, to_timestamp(${minute / 1000}), u.accepted, u.rejected
       from unnest(${typedArray(tx, sources, "text")}::text[],
@@ -243,6 +251,7 @@ export class Writer {
         as u(source, accepted, rejected)
       on conflict (source, minute) do update set
         accepted = ingestion_log.accepted + excluded.accepted, rejected = ingestion_log.rejected + excluded.rejected`;
+    return result.count;
   }
 
   /** Live state after the commit; the cache is not the system of record, so a failure is only logged. */

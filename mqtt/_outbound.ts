@@ -26,6 +26,8 @@ export class Outbound {
   #slotWaiters: (() => void)[] = [];
   #drainWaiters: (() => void)[] = [];
   #failed?: unknown;
+  /** Topic filters to (re)subscribe after every connect. */
+  #subscriptions = new Map<string, 0 | 1>();
 
   constructor(write: (bytes: Uint8Array) => Promise<void>, maxInflight: number) {
     this.#write = write;
@@ -58,6 +60,35 @@ export class Outbound {
     });
     if (this.#attached) this.#write(mqttPacket.generate(packet)).catch(() => {}); // resent on reconnect
     return await done;
+  }
+
+  /** QoS 0 PUBLISH, written at once (nothing to wait for). */
+  publishQos0(topic: string, payload: Uint8Array | string, retain: boolean): Promise<void> {
+    const body = typeof payload === "string"
+      ? payload
+      : Buffer.from(payload.buffer, payload.byteOffset, payload.length);
+    return this.#write(
+      mqttPacket.generate({ cmd: "publish", topic, payload: body, qos: 0, dup: false, retain }),
+    );
+  }
+
+  /** Records filters to subscribe to on every (re)connect; `undefined` forgets them. */
+  remember(topics: string[], qos: 0 | 1 | undefined): void {
+    for (const topic of topics) {
+      if (qos === undefined) this.#subscriptions.delete(topic);
+      else this.#subscriptions.set(topic, qos);
+    }
+  }
+
+  /** After a connect: SUBSCRIBE every remembered filter again, `chunk` filters per packet. */
+  resubscribe(chunk: number, onError: (error: unknown) => void): void {
+    const byQos = new Map<0 | 1, string[]>();
+    for (const [topic, qos] of this.#subscriptions) byQos.set(qos, [...byQos.get(qos) ?? [], topic]);
+    for (const [qos, topics] of byQos) {
+      for (let i = 0; i < topics.length; i += chunk) {
+        this.subscribe(topics.slice(i, i + chunk), qos).catch(onError);
+      }
+    }
   }
 
   /** SUBSCRIBE; rejects with {@linkcode StoreUnavailableError} when not connected (caller retries). */

@@ -41,7 +41,8 @@ import { Buffer } from "node:buffer";
 import { StoreUnavailableError } from "../core/errors.ts";
 import { type Logger, silentLogger } from "../core/log.ts";
 import { backoffDelay, type BackoffOptions } from "../core/retry.ts";
-import { AckQueue, NO_PACKET_ID } from "./_ack_queue.ts";
+import { Inbound } from "./_inbound.ts";
+import { Wire } from "./_wire.ts";
 import { type BrokerAddress, maskBrokerUrl, parseBrokerUrl } from "./_url.ts";
 import { Outbound } from "./_outbound.ts";
 
@@ -95,7 +96,6 @@ export interface MqttSessionOptions {
   log?: Logger;
 }
 
-const PINGREQ = new Uint8Array([0xc0, 0x00]);
 const DISCONNECT = new Uint8Array([0xe0, 0x00]);
 
 /** An MQTT 3.1.1 session with in-order, caller-driven PUBACKs. */
@@ -106,20 +106,10 @@ export class MqttSession {
   #options: MqttSessionOptions;
   #log: Logger;
   #state: SessionState = "idle";
-  #conn?: Deno.TcpConn;
-  #acks = new AckQueue(1);
-  #ackOut: number[] = [];
-  #ackFlushScheduled = false;
-  #paused = false;
-  #resume?: () => void;
-  /** PUBLISHes parsed while paused (the rest of the chunk being parsed): handed over on resume. */
-  #held: mqttPacket.IPublishPacket[] = [];
+  #wire?: Wire;
+  #inbound: Inbound;
   #outbound: Outbound;
-  #subscriptions = new Map<string, 0 | 1>();
   #attempt = 0;
-  #lastReceived = 0;
-  #lastSent = 0;
-  #keepaliveTimer?: ReturnType<typeof setInterval>;
   #connectedWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #lastError?: unknown;
   #loop?: Promise<void>;
@@ -133,6 +123,7 @@ export class MqttSession {
     this.clientId = options.clientId;
     this.#log = (options.log ?? silentLogger).child({ mqttClient: options.clientId });
     this.#outbound = new Outbound((bytes) => this.#write(bytes), options.maxInflight ?? 1000);
+    this.#inbound = new Inbound(options.onMessage, (bytes) => this.#write(bytes));
   }
 
   /** The lifecycle state. */
@@ -142,12 +133,12 @@ export class MqttSession {
 
   /** Messages received on this connection and not yet released as PUBACKs. */
   get pendingAcks(): number {
-    return this.#acks.size;
+    return this.#inbound.pending;
   }
 
   /** Whether reading is paused. */
   get paused(): boolean {
-    return this.#paused;
+    return this.#inbound.paused;
   }
 
   /** The last connection error, while not connected. */
@@ -192,13 +183,13 @@ export class MqttSession {
 
   /** Subscribes (QoS 1 by default); kept across reconnects. Resolves on SUBACK. */
   async subscribe(topics: string[], qos: 0 | 1 = 1): Promise<void> {
-    for (const topic of topics) this.#subscriptions.set(topic, qos);
+    this.#outbound.remember(topics, qos);
     await this.#confirm(topics, (chunk) => this.#outbound.subscribe(chunk, qos));
   }
 
   /** Unsubscribes; resolves on UNSUBACK. */
   async unsubscribe(topics: string[]): Promise<void> {
-    for (const topic of topics) this.#subscriptions.delete(topic);
+    this.#outbound.remember(topics, undefined);
     await this.#confirm(topics, (chunk) => this.#outbound.unsubscribe(chunk));
   }
 
@@ -208,50 +199,29 @@ export class MqttSession {
     payload: Uint8Array | string,
     options: { qos?: 0 | 1; retain?: boolean } = {},
   ): Promise<void> {
-    const qos = options.qos ?? 1;
-    if (qos === 0) {
+    if (options.qos === 0) {
       await this.ready();
-      const body = typeof payload === "string"
-        ? payload
-        : Buffer.from(payload.buffer, payload.byteOffset, payload.length);
-      return this.#write(
-        mqttPacket.generate({
-          cmd: "publish",
-          topic,
-          payload: body,
-          qos: 0,
-          dup: false,
-          retain: !!options.retain,
-        }),
-      );
+      return this.#outbound.publishQos0(topic, payload, !!options.retain);
     }
     return await this.#outbound.publish(topic, payload, !!options.retain);
   }
 
   /** Releases message `seq`: its PUBACK leaves once every earlier message is released too. */
   ack(seq: number): void {
-    this.#acks.ack(seq, this.#ackOut);
-    if (this.#ackOut.length > 0 && !this.#ackFlushScheduled) {
-      this.#ackFlushScheduled = true;
-      queueMicrotask(() => this.#flushAcks());
-    }
+    this.#inbound.ack(seq);
   }
 
   /**
-   * Stops handing messages over and reading the socket: the broker holds further messages. A chunk
-   * whose read was already pending is kept unparsed until {@linkcode resume}.
+   * Stops handing messages over and reading the socket: the broker holds further messages. Packets of
+   * a chunk already read are held until {@linkcode resume}.
    */
   pause(): void {
-    this.#paused = true;
+    this.#inbound.pause();
   }
 
-  /** Reads again after {@linkcode pause}. */
+  /** Hands over what was held and reads again after {@linkcode pause}. */
   resume(): void {
-    this.#paused = false;
-    while (this.#held.length > 0 && !this.#paused) this.#deliver(this.#held.shift()!);
-    if (this.#paused) return; // the owner paused again while taking the held messages
-    this.#resume?.();
-    this.#resume = undefined;
+    this.#inbound.resume();
   }
 
   /**
@@ -261,15 +231,15 @@ export class MqttSession {
   async close(): Promise<void> {
     if (this.#state === "closed") return;
     this.pause();
-    this.#flushAcks();
-    if (this.#state === "connected") {
+    this.#inbound.flush();
+    const wire = this.#wire;
+    if (this.#state === "connected" && wire) {
       await this.#outbound.drained(500);
-      await this.#writing;
-      await this.#write(DISCONNECT).catch(() => {});
+      await wire.drained();
+      await wire.write(DISCONNECT).catch(() => {});
     }
-    const conn = this.#conn;
     this.#move("closed");
-    if (conn) this.#drop(conn);
+    wire?.close();
     this.#wake?.();
     await this.#loop;
   }
@@ -284,7 +254,6 @@ export class MqttSession {
       this.#attempt = 0;
       for (const w of this.#connectedWaiters.splice(0)) w.resolve();
     } else if (next === "closed") {
-      clearInterval(this.#keepaliveTimer);
       clearTimeout(this.#sleepTimer);
       for (const w of this.#connectedWaiters.splice(0)) w.reject(this.#closedError());
       this.#outbound.fail(this.#closedError());
@@ -330,30 +299,28 @@ export class MqttSession {
 
   /** One connection: CONNECT, CONNACK, resubscribe, then read until it ends. */
   async #connectOnce(): Promise<void> {
-    const conn = await Deno.connect({ hostname: this.#address.hostname, port: this.#address.port });
-    conn.setNoDelay(true);
-    this.#conn = conn;
-    this.#acks = new AckQueue(this.#acks.nextSeq); // unacked messages of the last connection: redelivered
-    this.#held = []; // not acknowledged either: redelivered
-    this.#ackOut.length = 0;
-    const parser = mqttPacket.parser({ protocolVersion: 4 });
-    let connack: ((sessionPresent: boolean) => void) | undefined;
     let failed: ((e: unknown) => void) | undefined;
+    const wire = await Wire.open(this.#address.hostname, this.#address.port, this.#inbound, (error) => {
+      if (error !== undefined) this.#lastError = error;
+      failed?.(error ?? new Error("connection closed"));
+    });
+    this.#wire = wire;
+    this.#inbound.reset(); // what the last connection did not acknowledge is redelivered
+    let connack: ((sessionPresent: boolean) => void) | undefined;
     const connected = new Promise<boolean>((resolve, reject) => {
       connack = resolve;
       failed = reject;
     });
-    parser.on("packet", (packet: mqttPacket.Packet) => {
-      if (packet.cmd === "connack") {
-        if (packet.returnCode) {
-          failed!(new Error(`Broker refused the connection: CONNACK ${packet.returnCode}`));
-        } else connack!(!!packet.sessionPresent);
-      } else this.#onPacket(packet);
+    wire.parser.on("packet", (packet: mqttPacket.Packet) => {
+      if (packet.cmd !== "connack") return this.#onPacket(packet);
+      if (packet.returnCode) {
+        failed!(new Error(`Broker refused the connection: CONNACK ${packet.returnCode}`));
+      } else connack!(!!packet.sessionPresent);
     });
-    parser.on("error", (error: Error) => failed?.(error));
-    const reading = this.#read(conn, parser).catch((error) => failed?.(error));
+    wire.parser.on("error", (error: Error) => wire.close(error));
+    const reading = wire.read().catch((error) => wire.close(error));
     try {
-      await this.#writeTo(conn, mqttPacket.generate(this.#connectPacket()));
+      await wire.write(mqttPacket.generate(this.#connectPacket()));
       const timeout = this.#options.connectTimeoutMs ?? 5_000;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
@@ -363,16 +330,17 @@ export class MqttSession {
         }),
       ]).finally(() => clearTimeout(timer));
       if (this.#closed()) return;
-      failed = (error) => this.#drop(conn, error);
-      this.#lastReceived = Date.now();
-      this.#startKeepalive(conn);
+      failed = undefined;
+      wire.keepalive((this.#options.keepaliveSeconds ?? 30) * 1000);
       this.#outbound.attach(); // resend unacknowledged publishes with DUP
       this.#move("connected");
-      this.#resubscribe();
+      this.#outbound.resubscribe(
+        this.#options.subscribeChunk ?? 200,
+        (error) => this.#log.warn("resubscribe failed", { error }),
+      );
       await reading;
     } finally {
-      clearInterval(this.#keepaliveTimer);
-      this.#drop(conn);
+      wire.close();
       await reading;
       this.#outbound.detach();
     }
@@ -391,27 +359,10 @@ export class MqttSession {
     };
   }
 
-  async #read(conn: Deno.TcpConn, parser: ReturnType<typeof mqttPacket.parser>): Promise<void> {
-    while (this.#conn === conn) {
-      if (this.#paused) await new Promise<void>((resolve) => (this.#resume = resolve));
-      if (this.#conn !== conn) return;
-      // A fresh buffer per read: the parser keeps slices of it for payloads and partial packets.
-      const buffer = new Uint8Array(64 * 1024);
-      const n = await conn.read(buffer);
-      if (n === null) throw new Error("Broker closed the connection");
-      this.#lastReceived = Date.now();
-      // Paused while that read was pending: hold the chunk, so no message is handed over while paused.
-      if (this.#paused) await new Promise<void>((resolve) => (this.#resume = resolve));
-      if (this.#conn !== conn) return;
-      parser.parse(Buffer.from(buffer.buffer, 0, n));
-    }
-  }
-
   #onPacket(packet: mqttPacket.Packet): void {
     switch (packet.cmd) {
       case "publish":
-        if (this.#paused) this.#held.push(packet);
-        else this.#deliver(packet);
+        this.#inbound.publish(packet);
         return;
       case "puback":
       case "suback":
@@ -422,47 +373,6 @@ export class MqttSession {
         return;
       default:
         this.#log.debug("mqtt packet ignored", { cmd: packet.cmd });
-    }
-  }
-
-  #deliver(packet: mqttPacket.IPublishPacket): void {
-    const qos = packet.qos;
-    const seq = this.#acks.push(qos === 1 ? packet.messageId! : NO_PACKET_ID);
-    const payload = typeof packet.payload === "string"
-      ? new TextEncoder().encode(packet.payload)
-      : packet.payload;
-    if (qos === 2) {
-      this.#log.warn("QoS 2 message ignored: sessions subscribe with QoS 1", { topic: packet.topic });
-    }
-    this.#options.onMessage?.({ seq, topic: packet.topic, payload, qos, dup: packet.dup });
-  }
-
-  #flushAcks(): void {
-    this.#ackFlushScheduled = false;
-    const ids = this.#ackOut;
-    if (ids.length === 0) return;
-    // PUBACK is 4 bytes: fixed header 0x40, remaining length 2, packet id. One write for all of them.
-    const bytes = new Uint8Array(ids.length * 4);
-    for (let i = 0; i < ids.length; i++) {
-      bytes[i * 4] = 0x40;
-      bytes[i * 4 + 1] = 2;
-      bytes[i * 4 + 2] = ids[i] >> 8;
-      bytes[i * 4 + 3] = ids[i] & 0xff;
-    }
-    ids.length = 0;
-    this.#write(bytes).catch(() => {}); // a lost connection drops them: the broker redelivers
-  }
-
-  #resubscribe(): void {
-    const byQos = new Map<0 | 1, string[]>();
-    for (const [topic, qos] of this.#subscriptions) byQos.set(qos, [...byQos.get(qos) ?? [], topic]);
-    for (const [qos, topics] of byQos) {
-      const chunk = this.#options.subscribeChunk ?? 200;
-      for (let i = 0; i < topics.length; i += chunk) {
-        this.#outbound.subscribe(topics.slice(i, i + chunk), qos).catch((error) =>
-          this.#log.warn("resubscribe failed", { error })
-        );
-      }
     }
   }
 
@@ -484,48 +394,14 @@ export class MqttSession {
     }
   }
 
-  #startKeepalive(conn: Deno.TcpConn): void {
-    const keepaliveMs = (this.#options.keepaliveSeconds ?? 30) * 1000;
-    clearInterval(this.#keepaliveTimer);
-    this.#keepaliveTimer = setInterval(() => {
-      const now = Date.now();
-      // While paused we do not read, so silence from the broker proves nothing.
-      if (!this.#paused && now - this.#lastReceived > keepaliveMs * 1.5) {
-        this.#drop(conn, new Error(`No packet from the broker for ${now - this.#lastReceived} ms`));
-      } else if (now - this.#lastSent >= keepaliveMs / 2) {
-        this.#write(PINGREQ).catch(() => {});
-      }
-    }, Math.max(100, keepaliveMs / 4));
-  }
-
-  #drop(conn: Deno.TcpConn, error?: unknown): void {
-    if (error !== undefined) this.#lastError = error;
-    if (this.#conn !== conn) return;
-    this.#conn = undefined;
-    try {
-      conn.close();
-    } catch { /* already closed */ }
-    this.#resume?.();
-  }
-
-  #writing: Promise<void> = Promise.resolve();
-
   /** Writes in order; rejects when there is no connection (the caller's packet will be resent). */
   #write(bytes: Uint8Array): Promise<void> {
-    const conn = this.#conn;
-    if (!conn || this.#state === "closed") {
+    const wire = this.#wire;
+    if (!wire || wire.closed || this.#state === "closed") {
       return Promise.reject(
         new StoreUnavailableError("mqtt", `MQTT session ${this.clientId} is not connected`),
       );
     }
-    this.#lastSent = Date.now();
-    const next = this.#writing.then(() => this.#writeTo(conn, bytes));
-    this.#writing = next.catch((error) => this.#drop(conn, error));
-    return next;
-  }
-
-  async #writeTo(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
+    return wire.write(bytes);
   }
 }

@@ -50,9 +50,8 @@ export function addToBaseline(
   settings: BaselineSettings,
 ): BaselineState {
   const window = Math.max(1, Math.floor(settings.window));
-  const values = state.values.length >= window
-    ? [...state.values.slice(state.values.length - window + 1), value]
-    : [...state.values, value];
+  const values = state.values.slice(Math.max(0, state.values.length - window + 1));
+  values.push(value);
   let ewma = state.ewma;
   if (settings.method === "ewma") {
     const alpha = settings.alpha ?? 2 / (window + 1);
@@ -77,11 +76,9 @@ export function summarise(state: BaselineState, method: BaselineMethod): number 
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
-  // Summing in sorted order makes the mean independent of arrival order (float addition is not associative).
-  const sorted = values.slice().sort((a, b) => a - b);
   let sum = 0;
-  for (const v of sorted) sum += v;
-  return sum / sorted.length;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 /** Keeps a state valid under new settings (a smaller window drops the oldest values). */

@@ -42,10 +42,11 @@ Deno.test("baselineValue() with mean or median does not depend on the order of t
         const j = seeds.next().value % (i + 1);
         [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
       }
-      assert.equal(
-        baselineValue(feed(values, settings), settings),
-        baselineValue(feed(shuffled, settings), settings),
-      );
+      const a = baselineValue(feed(values, settings), settings);
+      const b = baselineValue(feed(shuffled, settings), settings);
+      // the median exactly; the mean up to float rounding (addition is not associative)
+      if (method === "median") assert.equal(a, b);
+      else assert.ok(closeTo(a, b), `${a} vs ${b}`);
     },
   ));
 });

@@ -40,6 +40,8 @@ export interface BatcherOptions {
   maxMessages: number;
   maxDelayMs: number;
   post(batch: Batch): void;
+  /** Called right before a batch is closed, to add what is computed once per flush (live state). */
+  beforeFlush?(): void;
 }
 
 /** Collects effects and hands flushed batches to `post`. */
@@ -104,6 +106,7 @@ export class Batcher {
 
   /** Posts the batch being built, if it holds anything. */
   flush(): void {
+    this.#o.beforeFlush?.();
     this.#o.clock.clearTimeout(this.#timer ?? -1);
     this.#timer = undefined;
     const b = this.#building;
@@ -155,6 +158,13 @@ export class Batcher {
       });
     }
     return this.#inFlight.size === 0;
+  }
+
+  /** Makes sure the batch being built is flushed within `maxDelayMs` (the flush may add content). */
+  arm(): void {
+    if (this.#timer === undefined) {
+      this.#timer = this.#o.clock.setTimeout(() => this.flush(), this.#o.maxDelayMs);
+    }
   }
 
   #arm(): void {

@@ -11,7 +11,7 @@
  */
 import type { Clock } from "../../core/clock.ts";
 import type { Logger } from "../../core/log.ts";
-import { parseTopic } from "../../domain/telemetry.ts";
+import { parseTopic, type TopicRoute } from "../../domain/telemetry.ts";
 import type { InboundMessage } from "../../mqtt/session.ts";
 import type { ActorContext, Behaviour, Effect } from "../kind.ts";
 import { allSinks, kindModule } from "../kinds.ts";
@@ -19,6 +19,7 @@ import type { ActorSpec, FromWorker, HostSettings, HostStats, ToWorker } from ".
 import { Batcher } from "./batcher.ts";
 import { type SessionFactory, Shard } from "./shard.ts";
 import { TimerTable } from "./timers.ts";
+import { LiveSchedule } from "./live.ts";
 
 /** One hosted actor. */
 interface Cell {
@@ -31,6 +32,8 @@ interface Cell {
   state: unknown;
   /** Changed since its last snapshot. */
   dirty: boolean;
+  /** Its live state for the cache (the behaviour's `live`, bound to this cell). */
+  live?(): { key: string; value: unknown; ttlSeconds?: number };
 }
 
 /** What a host is built with. */
@@ -51,7 +54,10 @@ export class WorkerHost {
   #o: HostOptions;
   #shards = new Map<number, Shard>();
   #cells = new Map<string, Cell>();
-  #timers = new TimerTable();
+  #timers = new TimerTable<Cell>();
+  #live: LiveSchedule<Cell>;
+  /** Topic -> route: topics repeat (one per actor), parsing them per message would allocate. */
+  #routes = new Map<string, TopicRoute | null>();
   #batcher: Batcher;
   #ctx: ActorContext;
   #stats = { messagesIn: {} as Record<string, number>, acked: 0 };
@@ -70,9 +76,16 @@ export class WorkerHost {
       maxMessages: settings.batchMaxMessages,
       maxDelayMs: settings.batchMaxDelayMs,
       post: (batch) => options.post({ type: "batch", batch }),
+      beforeFlush: () => {
+        for (const entry of this.#live.take(clock.now())) this.#batcher.cache(entry);
+      },
     });
     this.#ctx = { now: () => clock.now(), uuid: () => crypto.randomUUID() };
-    this.#every(settings.timerTickMs, () => this.#fireTimers());
+    this.#live = new LiveSchedule(settings.liveIntervalMs);
+    this.#every(settings.timerTickMs, () => {
+      this.#fireTimers();
+      if (this.#live.due(clock.now())) this.#batcher.arm(); // held-back live states go out
+    });
     this.#every(settings.snapshotIntervalMs, () => this.#snapshot(() => true));
   }
 
@@ -226,10 +239,12 @@ export class WorkerHost {
       behaviour,
       state: step.state,
       dirty: false,
+      live: behaviour.live && (() => behaviour.live!(cell.state)),
     };
     this.#cells.set(key, cell);
     shard.actors.add(key);
     this.#apply(cell, step.effects);
+    this.#live.changed(cell, true);
     return key;
   }
 
@@ -238,7 +253,8 @@ export class WorkerHost {
     if (!cell) return;
     this.#cells.delete(key);
     this.#shards.get(cell.shard)?.actors.delete(key);
-    this.#timers.deletePrefix(`${key}\u0000`);
+    this.#timers.delete(cell);
+    this.#live.forget(cell);
   }
 
   #topicsOf(keys: Iterable<string>): string[] {
@@ -251,7 +267,7 @@ export class WorkerHost {
   }
 
   #onMessage(shard: Shard, message: InboundMessage): void {
-    const route = parseTopic(message.topic);
+    const route = this.#route(message.topic);
     const kind = route?.kind ?? "unknown";
     this.#stats.messagesIn[kind] = (this.#stats.messagesIn[kind] ?? 0) + 1;
     const cell = route ? this.#cells.get(`${route.kind}:${route.id}`) : undefined;
@@ -294,8 +310,19 @@ export class WorkerHost {
     return this.#apply(cell, step.effects);
   }
 
+  #route(topic: string): TopicRoute | undefined {
+    let route = this.#routes.get(topic);
+    if (route === undefined) {
+      if (this.#routes.size > 100_000) this.#routes.clear(); // bounded: ids come and go
+      route = parseTopic(topic) ?? null;
+      this.#routes.set(topic, route);
+    }
+    return route ?? undefined;
+  }
+
   #apply(cell: Cell, effects: Effect[]): string | undefined {
     let refused: string | undefined;
+    let urgent = false;
     for (const effect of effects) {
       switch (effect.type) {
         case "write":
@@ -305,24 +332,24 @@ export class WorkerHost {
           this.#batcher.cache({ key: effect.key, value: effect.value, ttlSeconds: effect.ttlSeconds });
           break;
         case "event":
+          if (effect.event.type !== "reading") urgent = true;
           this.#batcher.event(effect.event);
           break;
         case "timer":
-          this.#timers.set(`${cell.key}\u0000${effect.name}`, effect.at);
+          this.#timers.set(cell, effect.name, effect.at);
           break;
         case "reject":
           refused = effect.reason;
           break;
       }
     }
+    this.#live.changed(cell, urgent);
     return refused;
   }
 
   #fireTimers(): void {
-    for (const key of this.#timers.takeDue(this.#o.clock.now())) {
-      const split = key.indexOf("\u0000");
-      const cell = this.#cells.get(key.slice(0, split));
-      if (cell) this.#run(cell, { type: "timer", name: key.slice(split + 1) });
+    for (const { owner, name } of this.#timers.takeDue(this.#o.clock.now())) {
+      if (this.#cells.get(owner.key) === owner) this.#run(owner, { type: "timer", name });
     }
   }
 

@@ -95,6 +95,7 @@ export const TEST_SETTINGS: HostSettings = {
   batchMaxDelayMs: 5,
   snapshotIntervalMs: 5_000,
   timerTickMs: 100,
+  liveIntervalMs: 500,
   logLevel: "error",
 };
 

@@ -1,71 +1,78 @@
 /**
  * The actor timers of one worker host: a deadline per (actor, timer name) in a binary min-heap, polled
  * by the host every ~100 ms (so a timer fires within that of its deadline, well inside the 1 s the gap
- * alert allows). Re-arming later (every reading pushes the gap deadline back) only updates a map: the
- * old heap entry, when it comes up, sees the later deadline and re-queues itself. So a timer costs
- * O(1) per message instead of a heap push, and the heap holds about one entry per armed timer.
+ * alert allows). Re-arming later (every reading pushes the gap deadline back) only updates the owner's
+ * record: the old heap entry, when it comes up, sees the later deadline and re-queues itself. So a
+ * timer costs O(1) per message instead of a heap push, and the heap holds about one entry per armed
+ * timer. Owners are the actor cells themselves: no key strings are built per message.
  * @module
  */
 
-interface Entry {
+interface Entry<T> {
   at: number;
-  key: string;
+  owner: T;
+  name: string;
 }
 
-/** Deadlines by key (`actorKey` + `\0` + timer name). */
-export class TimerTable {
-  #due = new Map<string, number>();
-  #heap: Entry[] = [];
+/** Deadlines by owner and name. */
+export class TimerTable<T extends object> {
+  #due = new Map<T, Map<string, number>>();
+  #heap: Entry<T>[] = [];
+  #size = 0;
 
   /** Armed timers. */
   get size(): number {
-    return this.#due.size;
+    return this.#size;
   }
 
-  /** Arms `key` at `at` (epoch ms), replacing its deadline; `undefined` cancels it. */
-  set(key: string, at: number | undefined): void {
+  /** Arms `owner`'s timer `name` at `at` (epoch ms), replacing its deadline; `undefined` cancels it. */
+  set(owner: T, name: string, at: number | undefined): void {
+    let timers = this.#due.get(owner);
+    const previous = timers?.get(name);
     if (at === undefined) {
-      this.#due.delete(key);
+      if (previous !== undefined) {
+        timers!.delete(name);
+        this.#size--;
+      }
       return;
     }
-    const previous = this.#due.get(key);
-    this.#due.set(key, at);
-    if (previous === undefined || at < previous) this.#push({ at, key });
+    if (!timers) this.#due.set(owner, timers = new Map());
+    timers.set(name, at);
+    if (previous === undefined) this.#size++;
+    if (previous === undefined || at < previous) this.#push({ at, owner, name });
   }
 
-  /** The deadline of `key`, if armed. */
-  get(key: string): number | undefined {
-    return this.#due.get(key);
+  /** The deadline of `owner`'s timer `name`, if armed. */
+  get(owner: T, name: string): number | undefined {
+    return this.#due.get(owner)?.get(name);
   }
 
-  /** Cancels every timer whose key starts with `prefix` (an actor that stops). */
-  deletePrefix(prefix: string): void {
-    for (const key of this.#due.keys()) if (key.startsWith(prefix)) this.#due.delete(key);
+  /** Cancels every timer of `owner` (an actor that stops). */
+  delete(owner: T): void {
+    this.#size -= this.#due.get(owner)?.size ?? 0;
+    this.#due.delete(owner);
   }
 
-  /** Removes and returns the keys due at `now`, earliest first. */
-  takeDue(now: number): string[] {
-    const out: string[] = [];
+  /** Removes and returns the timers due at `now`, earliest first. */
+  takeDue(now: number): { owner: T; name: string }[] {
+    const out: { owner: T; name: string }[] = [];
     while (this.#heap.length > 0 && this.#heap[0].at <= now) {
-      const { key } = this.#pop();
-      const at = this.#due.get(key);
+      const entry = this.#pop();
+      const timers = this.#due.get(entry.owner);
+      const at = timers?.get(entry.name);
       if (at === undefined) continue; // cancelled
       if (at > now) {
-        this.#push({ at, key }); // re-armed later since this entry was queued
+        this.#push({ at, owner: entry.owner, name: entry.name }); // re-armed later since it was queued
         continue;
       }
-      this.#due.delete(key);
-      out.push(key);
+      timers!.delete(entry.name);
+      this.#size--;
+      out.push({ owner: entry.owner, name: entry.name });
     }
     return out;
   }
 
-  /** The earliest deadline in the heap (may belong to a re-armed timer), or undefined. */
-  peek(): number | undefined {
-    return this.#heap[0]?.at;
-  }
-
-  #push(entry: Entry): void {
+  #push(entry: Entry<T>): void {
     const heap = this.#heap;
     heap.push(entry);
     let i = heap.length - 1;
@@ -77,7 +84,7 @@ export class TimerTable {
     }
   }
 
-  #pop(): Entry {
+  #pop(): Entry<T> {
     const heap = this.#heap;
     const top = heap[0];
     const last = heap.pop()!;

@@ -9,8 +9,7 @@
  * grace for devices whose clocks run a little behind.
  * @module
  */
-import { PlantTelemetry, type TopicRoute, topics } from "../../domain/telemetry.ts";
-import { keys, TTL } from "../../stores/cache/cache.ts";
+import { topics } from "../../domain/telemetry.ts";
 import {
   addToBaseline,
   type BaselineState,
@@ -31,24 +30,13 @@ import {
   type RollupRow,
   type RollupState,
 } from "../rollup.ts";
-import type {
-  ActorContext,
-  Behaviour,
-  Decoded,
-  Effect,
-  HostMessage,
-  OpenAlertRecord,
-  Step,
-} from "../kind.ts";
-import { type PlantConfig, POWER_METRIC } from "./config.ts";
+import type { ActorContext, Behaviour, Effect, HostMessage, OpenAlertRecord, Step } from "../kind.ts";
+import { GAP_KEY, type PlantConfig, POWER_METRIC } from "./config.ts";
+import { decodePlantTelemetry, type PlantReading } from "./decode.ts";
+import { live, publish, statusOf } from "./live.ts";
 
-/** A decoded plant telemetry message. */
-export interface PlantReading {
-  type: "telemetry";
-  ts: number;
-  value: number;
-  metric: string;
-}
+export type { PlantReading };
+export { GAP_KEY, statusOf };
 
 /** Per metric: baseline, last timestamp, rule states, rollups. */
 export interface MetricState {
@@ -67,6 +55,8 @@ export interface PlantState {
   lastSeenAt?: number;
   /** Host clock when the actor started: the gap deadline of a plant that never reported. */
   startedAt: number;
+  /** Host clock of the last `reading` change event. */
+  lastEventAt?: number;
   last?: { metric: string; value: number; ts: number };
   alerts: OpenAlerts;
 }
@@ -75,33 +65,12 @@ export interface PlantState {
 export const MAX_METRICS = 32;
 /** How long after a bucket's end the rollup timer waits for stragglers. */
 export const ROLLUP_GRACE_MS = 10_000;
-/** Dedupe key of the data-gap alert. */
-export const GAP_KEY = "System:gap";
+/** At most one `reading` change event per plant per this many ms. */
+export const READING_EVENT_INTERVAL_MS = 1_000;
 const READINGS_SINK = "meter_readings";
 const ROLLUPS_SINK = "rollups";
-const decoder = new TextDecoder();
 
 type Message = PlantReading | HostMessage<PlantConfig>;
-
-function decode(_route: TopicRoute, payload: Uint8Array): Decoded<PlantReading> {
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(payload));
-  } catch (error) {
-    return { ok: false, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  const parsed = PlantTelemetry.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((
-      i,
-    ) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
-    return { ok: false, reason: `invalid payload: ${problems.join("; ")}` };
-  }
-  return {
-    ok: true,
-    message: { type: "telemetry", ts: parsed.data.ts, value: parsed.data.mw, metric: parsed.data.metric },
-  };
-}
 
 function create(id: string, config: PlantConfig, ctx: ActorContext): Step<PlantState> {
   const state: PlantState = { id, config, metrics: {}, alerts: {}, startedAt: ctx.now() };
@@ -194,13 +163,19 @@ function onReading(state: PlantState, reading: PlantReading, ctx: ActorContext):
       },
     };
   }
-  const gap = resolveAlert(next.alerts, { kind: "plant", id: state.id }, GAP_KEY, now);
-  next.alerts = gap.alerts;
+  if (next.alerts[GAP_KEY]) {
+    const gap = resolveAlert(next.alerts, { kind: "plant", id: state.id }, GAP_KEY, now);
+    next.alerts = gap.alerts;
+    effects.push(...gap.effects);
+  }
+  // Reading events feed dashboards: one per plant per interval is enough (the cache is always current).
+  const streamed = inOrder &&
+    (next.lastEventAt === undefined || now - next.lastEventAt >= READING_EVENT_INTERVAL_MS);
+  if (streamed) next.lastEventAt = now;
   effects.push(
-    ...gap.effects,
     gapTimer(next),
     rollupTimer(next),
-    ...publish(next, state, inOrder ? reading : undefined),
+    ...publish(next, state, streamed ? reading : undefined),
   );
   return { state: next, effects };
 }
@@ -262,13 +237,22 @@ function detect(
   return { state: { ...state, alerts }, effects, rules };
 }
 
-function thresholdRules(config: PlantConfig, metric: string) {
-  const out: {
-    key: string;
-    rule: ThresholdRule;
-    severity: "info" | "warning" | "critical";
-    label: string;
-  }[] = [];
+interface LimitRule {
+  key: string;
+  rule: ThresholdRule;
+  severity: "info" | "warning" | "critical";
+  label: string;
+}
+
+/** Limits per configuration and metric, built once (configurations are replaced, never mutated). */
+const limitsCache = new WeakMap<PlantConfig, Map<string, LimitRule[]>>();
+
+function thresholdRules(config: PlantConfig, metric: string): LimitRule[] {
+  let byMetric = limitsCache.get(config);
+  if (!byMetric) limitsCache.set(config, byMetric = new Map());
+  let out = byMetric.get(metric);
+  if (out) return out;
+  out = [];
   if (config.detection.capacity.enabled && metric === POWER_METRIC) {
     out.push({
       key: "capacity",
@@ -282,6 +266,7 @@ function thresholdRules(config: PlantConfig, metric: string) {
       out.push({ key: `rule:${r.id}`, rule: r, severity: r.severity, label: `rule "${r.name}"` });
     }
   }
+  byMetric.set(metric, out);
   return out;
 }
 
@@ -367,8 +352,8 @@ function gapTimer(state: PlantState): Effect {
  */
 function rollupTimer(state: PlantState): Effect {
   let at: number | undefined;
-  for (const m of Object.values(state.metrics)) {
-    const end = nextRollupEnd(m.rollup);
+  for (const name in state.metrics) {
+    const end = nextRollupEnd(state.metrics[name].rollup);
     if (end !== undefined && (at === undefined || end < at)) at = end;
   }
   if (at === undefined) return { type: "timer", name: "rollup", at: undefined };
@@ -383,66 +368,16 @@ function rollupRows(state: PlantState, metric: string, rows: RollupRow[]): Effec
   }));
 }
 
-/** Live state to the cache, plus a `reading` event and a `state` event when the status changed. */
-function publish(state: PlantState, before: PlantState | undefined, reading?: PlantReading): Effect[] {
-  const status = statusOf(state);
-  const metric = state.last?.metric ?? POWER_METRIC;
-  const m = state.metrics[metric];
-  const baseline = m ? baselineValue(m.baseline, state.config.detection.baseline) ?? null : null;
-  const value = {
-    kind: "plant",
-    id: state.id,
-    name: state.config.name,
-    status,
-    metric,
-    lastValue: state.last?.value ?? null,
-    lastTs: state.last ? new Date(state.last.ts).toISOString() : null,
-    lastSeenAt: state.lastSeenAt ? new Date(state.lastSeenAt).toISOString() : null,
-    baseline,
-    capacityMw: state.config.capacityMw,
-    openAlerts: Object.values(state.alerts),
-  };
-  const effects: Effect[] = [{
-    type: "cache",
-    key: keys.actor("plant", state.id),
-    value,
-    ttlSeconds: TTL.latest,
-  }];
-  if (reading) {
-    effects.push({
-      type: "event",
-      event: {
-        type: "reading",
-        kind: "plant",
-        id: state.id,
-        metric: reading.metric,
-        ts: reading.ts,
-        value: reading.value,
-        baseline,
-      },
-    });
-  }
-  if (!before || statusOf(before) !== status) {
-    effects.push({ type: "event", event: { type: "state", kind: "plant", id: state.id, status } });
-  }
-  return effects;
-}
-
-/** `silent` during a data gap, `alerting` with any other open alert, else `ok`. */
-export function statusOf(state: PlantState): "ok" | "alerting" | "silent" {
-  if (state.alerts[GAP_KEY]) return "silent";
-  return Object.keys(state.alerts).length > 0 ? "alerting" : "ok";
-}
-
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
 /** The plant behaviour. */
 export const plantBehaviour: Behaviour<PlantState, PlantConfig, PlantReading> = {
   kind: "plant",
   topics: (id) => [topics.plantTelemetry(id)],
-  decode,
+  decode: (_route, payload) => decodePlantTelemetry(payload),
   create,
   restore,
   transition,
   snapshot,
+  live,
 };

@@ -211,3 +211,25 @@ Deno.test("plant actor: an operator resolving the Spike makes the next spike ope
   assert.notEqual(spikes[1].id, first);
   await h.stop();
 });
+
+Deno.test("worker host writes a busy plant's live state at most every liveIntervalMs, an alert at once", async () => {
+  const { h, send } = await started();
+  const lives = () => h.batches.flatMap((b) => b.cache).filter((e) => e.key.endsWith(ID));
+  h.host.flush();
+  const initial = lives().length;
+  for (let i = 0; i < 5; i++) {
+    send(10, h.clock.now() + i);
+    h.advance(10); // a flush per reading
+  }
+  assert.equal(lives().length, initial, "no second live write within the interval");
+  h.advance(500);
+  assert.equal(lives().length, initial + 1, "the held-back state follows after the interval");
+  assert.equal((lives().at(-1)!.value as { lastValue: number }).lastValue, 10);
+  for (let i = 5; i < 10; i++) send(10, h.clock.now() + i);
+  h.advance(10);
+  send(100, h.clock.now() + 20); // a spike: written with the next flush
+  h.advance(10);
+  const last = lives().at(-1)!.value as { status: string; lastValue: number };
+  assert.deepEqual([last.status, last.lastValue], ["alerting", 100]);
+  await h.stop();
+});

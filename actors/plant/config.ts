@@ -64,6 +64,9 @@ export interface PlantConfig {
   detectionProblems?: string[];
 }
 
+/** Dedupe key of the data-gap (System) alert. */
+export const GAP_KEY = "System:gap";
+
 /** The metric capacity applies to (MW output). */
 export const POWER_METRIC = "power_mw";
 
