@@ -12,7 +12,7 @@
  */
 import type { Clock } from "../core/clock.ts";
 import type { Logger } from "../core/log.ts";
-import { parseTopic } from "../domain/telemetry.ts";
+import { parseTopic, type TopicRoute } from "../domain/telemetry.ts";
 import { type InboundMessage, MqttSession } from "../mqtt/session.ts";
 import { Batcher } from "./host/batcher.ts";
 import type { Batch } from "./protocol.ts";
@@ -22,8 +22,8 @@ export interface CatchAllOptions {
   url: string;
   clientId: string;
   wildcards: string[];
-  /** Whether an actor of that kind and id exists (and its shard is subscribed). */
-  isKnown(kind: string, id: string): boolean;
+  /** Whether the actor `kind:id` exists and its shard is subscribed. */
+  isKnown(key: string): boolean;
   commit(batch: Batch): Promise<void>;
   clock: Clock;
   log: Logger;
@@ -37,6 +37,8 @@ export class CatchAll {
   #batcher: Batcher;
   /** Messages seen, and rejected as unknown. */
   readonly counts = { seen: 0, unknown: 0 };
+  /** Topic -> route and actor key: topics repeat, parsing each one again would cost per message. */
+  #routes = new Map<string, { route: TopicRoute; key: string } | null>();
 
   constructor(options: CatchAllOptions) {
     this.#o = options;
@@ -90,13 +92,13 @@ export class CatchAll {
 
   #onMessage(message: InboundMessage): void {
     this.counts.seen++;
-    const route = parseTopic(message.topic);
-    if (route && this.#o.isKnown(route.kind, route.id)) {
+    const routed = this.#route(message.topic);
+    if (routed && this.#o.isKnown(routed.key)) {
       this.#session.ack(message.seq);
       return;
     }
     this.counts.unknown++;
-    const kind = route?.kind ?? "unknown";
+    const route = routed?.route;
     this.#batcher.reject({
       uid: crypto.randomUUID(),
       kind: route?.kind,
@@ -106,7 +108,18 @@ export class CatchAll {
       payload: new TextDecoder().decode(message.payload.subarray(0, 8 * 1024)),
       receivedAt: this.#o.clock.now(),
     });
-    this.#batcher.message(this.#target, message.seq, kind, false);
+    this.#batcher.message(this.#target, message.seq, route?.kind ?? "unknown", false);
     if (this.#session.pendingAcks >= this.#o.mailboxSize) this.#session.pause();
+  }
+
+  #route(topic: string): { route: TopicRoute; key: string } | null {
+    let routed = this.#routes.get(topic);
+    if (routed === undefined) {
+      if (this.#routes.size > 100_000) this.#routes.clear(); // bounded: ids come and go
+      const route = parseTopic(topic);
+      routed = route ? { route, key: `${route.kind}:${route.id}` } : null;
+      this.#routes.set(topic, routed);
+    }
+    return routed;
   }
 }

@@ -26,6 +26,7 @@ import type { ActorSpec, Batch, HostSettings } from "./protocol.ts";
 import { type RestartIntensity, Supervisor } from "./supervisor.ts";
 import { Writer } from "./writer.ts";
 import { renderMetrics } from "./runtime_metrics.ts";
+import { Reconciler } from "./reconciler.ts";
 import type { BackoffOptions } from "../core/retry.ts";
 
 /** Options for {@linkcode createRuntime}; every field has a default. */
@@ -62,6 +63,8 @@ export interface RuntimeOptions {
   catchAll?: boolean;
   /** Group commit size bound, in messages. @default {20000} */
   writerMaxMessages?: number;
+  /** How often actors are reconciled with the database (new, deleted, changed entities); 0: never. @default {30000} */
+  reconcileIntervalMs?: number;
   /** The worker module (tests substitute one). @default {actors/host/worker.ts} */
   workerUrl?: URL;
 }
@@ -150,7 +153,11 @@ export async function createRuntime(
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
     log,
-    load: (list) => loadShards(services.sql, registry, list),
+    load: async (list) => {
+      const specs = await loadShards(services.sql, registry, list);
+      for (const group of specs.values()) reconciler.record(group);
+      return specs;
+    },
     commit: (batch) => writer.submit(batch),
     onCommitted: (batch) => figures.committed(batch),
     onFailure: (reason) => {
@@ -170,15 +177,23 @@ export async function createRuntime(
     url: mqttUrl,
     clientId: `${prefix}-catchall`,
     wildcards: kindModules().flatMap((k) => k.catalog.wildcards),
-    isKnown: (kind, id) => subscribed.has(`${kind}:${id}`),
+    isKnown: (key) => subscribed.has(key),
     commit: (batch: Batch) => writer.submit(batch).then(() => figures.committed(batch)),
     clock: systemClock,
     log: log.child({ session: "catchall" }),
     mailboxSize: settings.mailboxSize,
   });
+  const reconciler = new Reconciler({
+    sql,
+    registry,
+    log,
+    upsert: (kind, id) => runtime.upsert(kind, id),
+    remove: (kind, id) => runtime.remove(kind, id),
+  });
   await catchAll?.start();
   supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
   const sampler = setInterval(() => figures.sample(), 1000);
+  if ((options.reconcileIntervalMs ?? 30_000) > 0) reconciler.start(options.reconcileIntervalMs ?? 30_000);
   log.info("actor runtime started", { workers, shards, actors: registry.size, broker: mqttUrl });
 
   const runtime: ActorRuntime = {
@@ -187,6 +202,7 @@ export async function createRuntime(
       const [spec] = await loadSpecs(sql, kind, [id]);
       if (!spec) return runtime.remove(kind, id); // deleted or inactive
       const { shard } = registry.add(kind, id);
+      reconciler.record([spec]);
       // false: the owner is (re)starting and loads the actor with its shard
       await supervisor.toShard(shard, { type: "upsert", shard, actor: spec });
       subscribed.add(`${kind}:${id}`);
@@ -194,6 +210,7 @@ export async function createRuntime(
     async remove(kind, id) {
       id = id.toLowerCase();
       subscribed.delete(`${kind}:${id}`);
+      reconciler.forget(kind, id);
       const entry = registry.delete(kind, id);
       if (entry) await supervisor.toShard(entry.shard, { type: "remove", shard: entry.shard, kind, id });
       await sql`delete from actor_snapshots where actor_key = ${`${kind}:${id}`}`;
@@ -213,7 +230,12 @@ export async function createRuntime(
       return {
         store: "runtime",
         backend: `${s.workersAlive}/${workers} workers, ${shards} shards`,
-        state: state === "running" ? "up" : state === "starting" ? "degraded" : "down",
+        // a worker restarting (within its restart intensity) leaves its shards' messages waiting: degraded
+        state: state === "running" && s.workersAlive === workers
+          ? "up"
+          : state === "running" || state === "starting"
+          ? "degraded"
+          : "down",
         required: true,
         error: failure,
         detail:
@@ -236,6 +258,7 @@ export async function createRuntime(
     async stop() {
       if (state === "stopped") return;
       clearInterval(sampler);
+      await reconciler.stop();
       await catchAll?.close();
       await supervisor.stop();
       await writer.idle();

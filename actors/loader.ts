@@ -34,13 +34,13 @@ export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promi
   if (present.length === 0) return [];
   const snapshots = await sql<{ entity_id: string; state: unknown }[]>`
     select entity_id, state from actor_snapshots
-    where actor_key = any(${typedArray(sql, present.map((id) => `${kind}:${id}`), "text")}::text[])`;
+    where actor_key = any(${typedArray(present.map((id) => `${kind}:${id}`), "text")}::text[])`;
   const alerts = await sql<AlertRow[]>`
     select id, entity_id, type, dedupe_key, severity, message, metric, value, ts, last_seen_at, occurrences,
            acknowledged_at
     from alerts
     where entity_kind = ${kind} and resolved_at is null
-      and entity_id = any(${typedArray(sql, present, "uuid")}::uuid[])`;
+      and entity_id = any(${typedArray(present, "uuid")}::uuid[])`;
   const snapshotOf = new Map(
     snapshots.map((s) => [s.entity_id, typeof s.state === "string" ? JSON.parse(s.state) : s.state]),
   );

@@ -54,6 +54,11 @@ export class ActorRegistry {
     return this.#byKey.has(`${kind}:${id}`);
   }
 
+  /** Every actor of `kind`. */
+  all(kind: ActorKind): Registered[] {
+    return [...this.#byKey.values()].filter((entry) => entry.kind === kind);
+  }
+
   /** The actors of `shard`. */
   inShard(shard: number): Registered[] {
     return [...this.#byShard.get(shard) ?? []].map((key) => this.#byKey.get(key)!);

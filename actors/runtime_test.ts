@@ -138,6 +138,32 @@ for (const backend of pgBackends()) {
     }));
 }
 
+Deno.test("runtime reconciles with the database: plants and rules changed behind its back take effect", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const broker = await testBroker();
+    const rt = await startRuntime(sql, broker.url, { reconcileIntervalMs: 100 });
+    try {
+      const plant = await insertPlant(sql); // as the seed would: no upsert call
+      await waitFor(() => rt.runtime.stats().actors === 1, "an actor for the new plant");
+      await sql`insert into alert_rules (name, entity_kind, metric, comparator, threshold)
+                values ('all plants above 5', 'plant', 'power_mw', 'above', 5)`;
+      await new Promise((r) => setTimeout(r, 400)); // the rule reaches the actor with the next pass
+      await rt.send(plant, { ts: Date.now(), mw: 6 });
+      await waitFor(
+        async () =>
+          (await sql`select 1 from alerts where plant_id = ${plant} and type = 'ThresholdExceeded'`)
+            .length === 1,
+        "the rule's alert",
+      );
+      await sql`delete from plants where id = ${plant}`;
+      await waitFor(() => rt.runtime.stats().actors === 0, "the actor of the deleted plant stopped");
+    } finally {
+      await rt.stop();
+      await purgeSessions(broker.url, rt.prefix, 8);
+      await broker.close();
+    }
+  }));
+
 Deno.test("runtime.metrics() exposes Prometheus text for messages, mailboxes, writes, restarts and actors", () =>
   withTestDatabase("embedded", async ({ sql }) => {
     const broker = await testBroker();

@@ -60,7 +60,8 @@ export async function startRuntime(
       clientIdPrefix: prefix,
     },
   );
-  if (options.waitReady !== false) await runtime.ready(20_000);
+  // generous: a cold run type-checks the worker module on first spawn, and CI machines are busy
+  if (options.waitReady !== false) await runtime.ready(60_000);
   const publisher = await createMqttPublisher({
     url,
     backend: "external",
@@ -96,7 +97,7 @@ export async function purgeSessions(url: string, prefix: string, shards: number)
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
   intervalMs = 20,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@
  * writes them with ONE multi-row statement per sink (`unnest` over typed arrays).
  * @module
  */
-import type { Sql, Tx } from "../stores/postgres/client.ts";
+import type { Tx } from "../stores/postgres/client.ts";
 import type { SeriesPoint } from "../stores/series/series.ts";
 
 /** One array per column, all the same length. */
@@ -51,33 +51,38 @@ export function appendRows(into: SinkRows, more: SinkRows): void {
   into.count += more.count;
 }
 
-/** Array type OIDs for `sql.array`: the element type of each column of an `unnest`. */
-const ARRAY_OID = {
-  uuid: 2951,
-  text: 1009,
-  float8: 1022,
-  int4: 1007,
-  int8: 1016,
-  bool: 1000,
-  jsonb: 3807,
-} as const;
+/** The PostgreSQL element types sinks pass as arrays. */
+export type ElementType = "uuid" | "text" | "float8" | "int4" | "int8" | "bool" | "jsonb";
 
-/** A column's PostgreSQL element type for {@linkcode typedArray}. */
-export type ElementType = keyof typeof ARRAY_OID;
+const quote = (text: string) => `"${text.replace(/[\\"]/g, "\\$&")}"`;
 
 /**
- * A typed array parameter (`${typedArray(tx, values, "uuid")}::uuid[]`); postgres.js would otherwise
- * infer the element type, and infers booleans and uuids wrong.
+ * An array parameter as a PostgreSQL array literal, cast in the statement
+ * (`${typedArray(values, "uuid")}::uuid[]`). Built here rather than by postgres.js, whose generic
+ * serializer escapes every element with a regular expression and infers the element type (wrongly for
+ * booleans and uuids); for the hot columns (uuids, numbers) a join is enough. `null`/`undefined` are
+ * NULL; jsonb values may arrive already serialised (snapshots are stringified in the worker).
  */
-export function typedArray(tx: Sql | Tx, values: unknown[], type: ElementType) {
-  // jsonb values may arrive already serialised (snapshots are stringified in the worker, off the main isolate)
-  const out = type === "jsonb"
-    ? values.map((
-      v,
-    ) => (v === null || v === undefined ? null : typeof v === "string" ? v : JSON.stringify(v)))
-    : values;
-  // deno-lint-ignore no-explicit-any
-  return tx.array(out as any[], ARRAY_OID[type]);
+export function typedArray(values: unknown[], type: ElementType): string {
+  switch (type) {
+    case "uuid":
+    case "float8":
+    case "int4":
+    case "int8":
+      // uuids are hex and dashes, numbers need no quoting: NULL is the only special element
+      return `{${values.map((v) => (v === null || v === undefined ? "NULL" : String(v))).join(",")}}`;
+    case "bool":
+      return `{${values.map((v) => (v === null || v === undefined ? "NULL" : v ? "t" : "f")).join(",")}}`;
+    case "text":
+      return `{${values.map((v) => (v === null || v === undefined ? "NULL" : quote(String(v)))).join(",")}}`;
+    case "jsonb":
+      return `{${
+        values.map((
+          v,
+        ) => (v === null || v === undefined ? "NULL" : quote(typeof v === "string" ? v : JSON.stringify(v))))
+          .join(",")
+      }}`;
+  }
 }
 
 /** Groups row indexes by a key, keeping first-seen order. */

@@ -245,9 +245,9 @@ export class Writer {
     const result = await tx`
       insert into ingestion_log (source, minute, accepted, rejected)
       select u.source, to_timestamp(${minute / 1000}), u.accepted, u.rejected
-      from unnest(${typedArray(tx, sources, "text")}::text[],
-                  ${typedArray(tx, [...totals.values()].map((t) => t.accepted), "int8")}::int8[],
-                  ${typedArray(tx, [...totals.values()].map((t) => t.rejected), "int8")}::int8[])
+      from unnest(${typedArray(sources, "text")}::text[],
+                  ${typedArray([...totals.values()].map((t) => t.accepted), "int8")}::int8[],
+                  ${typedArray([...totals.values()].map((t) => t.rejected), "int8")}::int8[])
         as u(source, accepted, rejected)
       on conflict (source, minute) do update set
         accepted = ingestion_log.accepted + excluded.accepted, rejected = ingestion_log.rejected + excluded.rejected`;

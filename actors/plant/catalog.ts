@@ -22,12 +22,10 @@ export const meterReadingsSink: Sink = {
     const result = await tx`
       insert into meter_readings (plant_id, metric_type, ts, value)
       select u.plant_id, u.metric_type, to_timestamp(u.ts / 1000.0), u.value
-      from unnest(${typedArray(tx, rows.plant_id, "uuid")}::uuid[], ${
-      typedArray(tx, rows.metric_type, "text")
+      from unnest(${typedArray(rows.plant_id, "uuid")}::uuid[], ${
+      typedArray(rows.metric_type, "text")
     }::text[],
-                  ${typedArray(tx, rows.ts, "float8")}::float8[], ${
-      typedArray(tx, rows.value, "float8")
-    }::float8[])
+                  ${typedArray(rows.ts, "float8")}::float8[], ${typedArray(rows.value, "float8")}::float8[])
         as u(plant_id, metric_type, ts, value)
       where exists (select 1 from plants p where p.id = u.plant_id)
       on conflict do nothing`;
@@ -87,11 +85,11 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, PlantCo
   if (ids.length === 0) return out;
   const plants = await sql<PlantRow[]>`
     select id, name, capacity_mw, status, expected_interval_s, detection
-    from plants where active and id = any(${typedArray(sql, ids, "uuid")}::uuid[])`;
+    from plants where active and id = any(${typedArray(ids, "uuid")}::uuid[])`;
   const rules = await sql<RuleRow[]>`
     select id, entity_id, name, metric, comparator, threshold, duration_s, severity from alert_rules
     where enabled and entity_kind = 'plant'
-      and (entity_id is null or entity_id = any(${typedArray(sql, ids, "uuid")}::uuid[]))`;
+      and (entity_id is null or entity_id = any(${typedArray(ids, "uuid")}::uuid[]))`;
   for (const p of plants) {
     const { detection, problems } = parseDetection(
       typeof p.detection === "string" ? JSON.parse(p.detection) : p.detection,

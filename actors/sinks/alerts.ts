@@ -82,21 +82,17 @@ async function open(tx: Tx, rows: Columns, ops: Op[]): Promise<number> {
            u.threshold, u.dedupe_key, to_timestamp(u.ts / 1000.0), to_timestamp(u.last_seen / 1000.0),
            u.occurrences, u.details
     from unnest(
-      ${typedArray(tx, col("id"), "uuid")}::uuid[], ${typedArray(tx, col("entity_kind"), "text")}::text[],
-      ${typedArray(tx, col("entity_id"), "uuid")}::uuid[], ${typedArray(tx, col("plant_id"), "uuid")}::uuid[],
-      ${typedArray(tx, col("type"), "text")}::text[], ${typedArray(tx, col("severity"), "text")}::text[],
-      ${typedArray(tx, col("message"), "text")}::text[], ${typedArray(tx, col("metric"), "text")}::text[],
-      ${typedArray(tx, col("value"), "float8")}::float8[], ${
-    typedArray(tx, col("baseline"), "float8")
+      ${typedArray(col("id"), "uuid")}::uuid[], ${typedArray(col("entity_kind"), "text")}::text[],
+      ${typedArray(col("entity_id"), "uuid")}::uuid[], ${typedArray(col("plant_id"), "uuid")}::uuid[],
+      ${typedArray(col("type"), "text")}::text[], ${typedArray(col("severity"), "text")}::text[],
+      ${typedArray(col("message"), "text")}::text[], ${typedArray(col("metric"), "text")}::text[],
+      ${typedArray(col("value"), "float8")}::float8[], ${typedArray(col("baseline"), "float8")}::float8[],
+      ${typedArray(col("threshold"), "float8")}::float8[], ${typedArray(col("dedupe_key"), "text")}::text[],
+      ${typedArray(col("ts"), "float8")}::float8[], ${
+    typedArray(ops.map((o) => o.lastSeen), "float8")
   }::float8[],
-      ${typedArray(tx, col("threshold"), "float8")}::float8[], ${
-    typedArray(tx, col("dedupe_key"), "text")
-  }::text[],
-      ${typedArray(tx, col("ts"), "float8")}::float8[], ${
-    typedArray(tx, ops.map((o) => o.lastSeen), "float8")
-  }::float8[],
-      ${typedArray(tx, ops.map((o) => o.occurrences), "int4")}::int4[], ${
-    typedArray(tx, col("details"), "jsonb")
+      ${typedArray(ops.map((o) => o.occurrences), "int4")}::int4[], ${
+    typedArray(col("details"), "jsonb")
   }::jsonb[]
     ) as u(id, entity_kind, entity_id, plant_id, type, severity, message, metric, value, baseline, threshold,
            dedupe_key, ts, last_seen, occurrences, details)
@@ -115,10 +111,10 @@ async function resolve(tx: Tx, rows: Columns, ops: Op[]): Promise<number> {
   const col = (name: string) => ops.map((o) => rows[name][o.row]);
   const result = await tx`
     update alerts a set resolved_at = to_timestamp(u.ts / 1000.0), resolved_by = 'system'
-    from unnest(${typedArray(tx, col("entity_id"), "uuid")}::uuid[], ${
-    typedArray(tx, col("dedupe_key"), "text")
+    from unnest(${typedArray(col("entity_id"), "uuid")}::uuid[], ${
+    typedArray(col("dedupe_key"), "text")
   }::text[],
-                ${typedArray(tx, col("ts"), "float8")}::float8[]) as u(entity_id, dedupe_key, ts)
+                ${typedArray(col("ts"), "float8")}::float8[]) as u(entity_id, dedupe_key, ts)
     where a.entity_id = u.entity_id and a.dedupe_key = u.dedupe_key and a.resolved_at is null`;
   return result.count;
 }

@@ -80,20 +80,14 @@ async function upsert(tx: Tx, table: string, rows: Columns, indexes: number[]): 
   } (series, entity_id, metric, bucket, min, max, sum, count, last, last_ts, updated_at)
     select u.series, u.entity_id, u.metric, to_timestamp(u.bucket / 1000.0), u.min, u.max, u.sum, u.count, u.last,
            to_timestamp(u.last_ts / 1000.0), now()
-    from unnest(${typedArray(tx, col("series"), "text")}::text[], ${
-    typedArray(tx, col("entity_id"), "uuid")
-  }::uuid[],
-                ${typedArray(tx, col("metric"), "text")}::text[], ${
-    typedArray(tx, col("bucket"), "float8")
+    from unnest(${typedArray(col("series"), "text")}::text[], ${typedArray(col("entity_id"), "uuid")}::uuid[],
+                ${typedArray(col("metric"), "text")}::text[], ${
+    typedArray(col("bucket"), "float8")
   }::float8[],
-                ${typedArray(tx, col("min"), "float8")}::float8[], ${
-    typedArray(tx, col("max"), "float8")
-  }::float8[],
-                ${typedArray(tx, col("sum"), "float8")}::float8[], ${
-    typedArray(tx, col("count"), "int4")
-  }::int4[],
-                ${typedArray(tx, col("last"), "float8")}::float8[], ${
-    typedArray(tx, col("lastTs"), "float8")
+                ${typedArray(col("min"), "float8")}::float8[], ${typedArray(col("max"), "float8")}::float8[],
+                ${typedArray(col("sum"), "float8")}::float8[], ${typedArray(col("count"), "int4")}::int4[],
+                ${typedArray(col("last"), "float8")}::float8[], ${
+    typedArray(col("lastTs"), "float8")
   }::float8[])
       as u(series, entity_id, metric, bucket, min, max, sum, count, last, last_ts)
     on conflict (entity_id, metric, bucket) do update set
@@ -122,10 +116,10 @@ async function recompute(
     r(source.tsColumn)
   }), now()
     from (select u.entity_id, u.metric, to_timestamp(u.bucket / 1000.0) as start
-          from unnest(${typedArray(tx, col("entity_id"), "uuid")}::uuid[], ${
-    typedArray(tx, col("metric"), "text")
+          from unnest(${typedArray(col("entity_id"), "uuid")}::uuid[], ${
+    typedArray(col("metric"), "text")
   }::text[],
-                      ${typedArray(tx, col("bucket"), "float8")}::float8[]) as u(entity_id, metric, bucket)) k
+                      ${typedArray(col("bucket"), "float8")}::float8[]) as u(entity_id, metric, bucket)) k
     join ${tx(source.table)} r on ${r(source.entityColumn)} = k.entity_id and ${
     r(source.metricColumn)
   } = k.metric

@@ -16,14 +16,12 @@ export const snapshotsSink: Sink = {
     const result = await tx`
       insert into actor_snapshots (actor_key, kind, entity_id, version, state, updated_at)
       select u.actor_key, u.kind, u.entity_id, u.version, u.state, now()
-      from unnest(${typedArray(tx, col("actor_key"), "text")}::text[], ${
-      typedArray(tx, col("kind"), "text")
-    }::text[],
-                  ${typedArray(tx, col("entity_id"), "uuid")}::uuid[], ${
-      typedArray(tx, col("version"), "int4")
+      from unnest(${typedArray(col("actor_key"), "text")}::text[], ${typedArray(col("kind"), "text")}::text[],
+                  ${typedArray(col("entity_id"), "uuid")}::uuid[], ${
+      typedArray(col("version"), "int4")
     }::int4[],
                   ${
-      typedArray(tx, col("state"), "jsonb")
+      typedArray(col("state"), "jsonb")
     }::jsonb[]) as u(actor_key, kind, entity_id, version, state)
       on conflict (actor_key) do update set
         state = excluded.state, version = excluded.version, updated_at = excluded.updated_at`;
