@@ -6,12 +6,14 @@
  * turns thousands of messages into a handful of statements and one WAL flush.
  *
  * Batches queue while a commit runs; the next commit takes everything queued (up to `maxMessages`):
- * dead letters to the documents store (idempotent by id), readings mirrored to the series sink when
- * configured, then ONE transaction with one multi-row statement per sink plus the ingestion log; after
- * the commit the cache writes (one `setMany`) and change events. Then each batch's promise resolves and
- * its worker sends the PUBACKs. Any failure rejects every batch of the commit: their workers send them
- * again, and the idempotent writes make the retry harmless. The queue is bounded by the workers' own
- * bounds (a worker's unacknowledged messages per shard), so memory stays bounded when PostgreSQL is slow.
+ * readings mirrored to the series sink when configured, then ONE transaction with one multi-row
+ * statement per sink plus the ingestion log, sent pipelined; after the commit the cache writes (one
+ * `setMany`) and change events. Then each batch's promise resolves and its worker sends the PUBACKs;
+ * a batch with dead letters waits until they are in the documents store (`telemetry_events`, retried
+ * while it is down without holding up other commits). A failed transaction rejects every batch of the
+ * commit: their workers send them again, and the idempotent writes make the retry harmless. The queue
+ * is bounded by the workers' own bounds (unacknowledged messages per shard), so memory stays bounded
+ * when PostgreSQL is slow.
  * @module
  */
 import type { Logger } from "../core/log.ts";
@@ -23,6 +25,7 @@ import type { SeriesPoint, SeriesSink } from "../stores/series/series.ts";
 import type { Batch, DeadLetter } from "./protocol.ts";
 import { appendRows, type Sink, type SinkRows, typedArray } from "./sink.ts";
 import { Histogram } from "./metrics.ts";
+import { retry } from "../core/retry.ts";
 
 /** Rejected events are kept a week (seed 003's `last_7_days` window). */
 export const REJECTED_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -136,8 +139,6 @@ export class Writer {
     const started = performance.now();
     const batches = group.map((q) => q.batch);
     try {
-      const rejected = batches.flatMap((b) => b.rejected);
-      if (rejected.length > 0) await this.#timed("documents", () => this.#deadLetters(rejected));
       const merged = this.#timed("merge", () => this.#merge(batches));
       this.#mirror(merged);
       let rows = 0;
@@ -159,7 +160,11 @@ export class Writer {
       const messages = batches.reduce((n, b) => n + b.messages, 0);
       this.#record(batches, messages, rows, elapsed);
       await this.#timed("cache", () => this.#publish(batches));
-      for (const q of group) q.resolve();
+      for (const q of group) {
+        if (q.batch.rejected.length === 0) q.resolve();
+        // Acknowledged once their dead letters are stored too; retried without holding up later commits.
+        else this.#deadLetters(q.batch.rejected).then(q.resolve);
+      }
     } catch (error) {
       this.#stats.failures++;
       this.#o.log.error("group commit failed; the workers will send the batches again", {
@@ -207,6 +212,11 @@ export class Writer {
     if (points.length > 0) series.write(points);
   }
 
+  /**
+   * Stores dead letters in the documents store (`telemetry_events`, idempotent by id), retrying with
+   * backoff while it is unreachable: their messages stay unacknowledged (the broker keeps them) until
+   * the rejection is on record, and meanwhile the readings of everyone else keep flowing.
+   */
   async #deadLetters(letters: DeadLetter[]): Promise<void> {
     const documents = this.#o.documents;
     if (!documents) {
@@ -225,7 +235,16 @@ export class Writer {
       entityId: l.id ?? null,
       shard: l.shard ?? null,
     }));
-    await documents.insert("telemetry_events", docs);
+    await retry(() => this.#timed("documents", () => documents.insert("telemetry_events", docs)), {
+      minDelayMs: 200,
+      maxDelayMs: 5_000,
+      onRetry: (error, attempt) =>
+        this.#o.log.warn("storing rejected messages failed, retrying", {
+          count: docs.length,
+          attempt,
+          error,
+        }),
+    });
   }
 
   /** Accepted and rejected messages per source (`mqtt:{kind}`) and minute. */

@@ -202,3 +202,34 @@ for (const backend of pgBackends()) {
       assert.equal(writer.stats().failures, 0);
     }));
 }
+
+Deno.test("Writer keeps readings flowing while the documents store is down and acks dead letters once stored", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const plant = await insertPlant(sql);
+    const documents = fakeDocuments();
+    let down = true;
+    const insert = documents.insert.bind(documents);
+    documents.insert = (
+      name,
+      docs,
+    ) => (down ? Promise.reject(new Error("documents store down")) : insert(name, docs));
+    const writer = new Writer({ sql, sinks: SINKS, log: silentLogger, documents });
+    const letter: DeadLetter = {
+      uid: crypto.randomUUID(),
+      topic: "t",
+      reason: "unknown topic",
+      payload: "",
+      receivedAt: Date.now(),
+    };
+    let rejectedAcked = false;
+    const withLetter = writer.submit(batch({}, { rejected: [letter], messages: 1 })).then(
+      () => (rejectedAcked = true),
+    );
+    await writer.submit(
+      batch({ meter_readings: [{ plant_id: plant, metric_type: "power_mw", ts: Date.now(), value: 1 }] }),
+    );
+    assert.equal(rejectedAcked, false, "not acknowledged while its dead letter is not stored");
+    down = false;
+    await withLetter;
+    assert.equal(documents.docs.get("telemetry_events")?.size, 1);
+  }));
