@@ -12,7 +12,7 @@
  */
 import type { Clock } from "../core/clock.ts";
 import type { Logger } from "../core/log.ts";
-import { parseTopic, type TopicRoute } from "../domain/telemetry.ts";
+import { RouteCache } from "./routes.ts";
 import { type InboundMessage, MqttSession } from "../mqtt/session.ts";
 import { Batcher } from "./host/batcher.ts";
 import type { Batch } from "./protocol.ts";
@@ -37,8 +37,7 @@ export class CatchAll {
   #batcher: Batcher;
   /** Messages seen, and rejected as unknown. */
   readonly counts = { seen: 0, unknown: 0 };
-  /** Topic -> route and actor key: topics repeat, parsing each one again would cost per message. */
-  #routes = new Map<string, { route: TopicRoute; key: string } | null>();
+  #routes = new RouteCache();
 
   constructor(options: CatchAllOptions) {
     this.#o = options;
@@ -92,7 +91,7 @@ export class CatchAll {
 
   #onMessage(message: InboundMessage): void {
     this.counts.seen++;
-    const routed = this.#route(message.topic);
+    const routed = this.#routes.get(message.topic);
     if (routed && this.#o.isKnown(routed.key)) {
       this.#session.ack(message.seq);
       return;
@@ -108,18 +107,7 @@ export class CatchAll {
       payload: new TextDecoder().decode(message.payload.subarray(0, 8 * 1024)),
       receivedAt: this.#o.clock.now(),
     });
-    this.#batcher.message(this.#target, message.seq, route?.kind ?? "unknown", false);
+    this.#batcher.message(this.#target, message.seq, route?.kind ?? "unknown", "rejected");
     if (this.#session.pendingAcks >= this.#o.mailboxSize) this.#session.pause();
-  }
-
-  #route(topic: string): { route: TopicRoute; key: string } | null {
-    let routed = this.#routes.get(topic);
-    if (routed === undefined) {
-      if (this.#routes.size > 100_000) this.#routes.clear(); // bounded: ids come and go
-      const route = parseTopic(topic);
-      routed = route ? { route, key: `${route.kind}:${route.id}` } : null;
-      this.#routes.set(topic, routed);
-    }
-    return routed;
   }
 }

@@ -116,6 +116,7 @@ export async function createRuntime(
     snapshotIntervalMs: options.snapshotIntervalMs ?? 5000,
     timerTickMs: options.timerTickMs ?? 100,
     liveIntervalMs: options.liveIntervalMs ?? 500,
+    recordUnknown: options.catchAll === false,
     logLevel: config.logLevel,
   };
   const registry = new ActorRegistry(shards);
@@ -140,6 +141,7 @@ export async function createRuntime(
     state = next;
   };
   const subscribed = new Set<string>(); // actors whose shard session is subscribed (catch-all treats them as known)
+  const stale = new Map<number, Set<string>>(); // topics of actors removed while their shard was not hosted
   const readyShards = new Set<number>();
   let readyWaiters: (() => void)[] = [];
   const supervisor = new Supervisor({
@@ -164,7 +166,10 @@ export async function createRuntime(
       failure = reason;
       if (state === "starting" || state === "running") move("failed");
     },
+    unsubscribe: (shard) => [...stale.get(shard) ?? []],
+    onShardDown: (shard) => readyShards.delete(shard),
     onShardReady: (shard) => {
+      stale.delete(shard);
       for (const entry of registry.inShard(shard)) subscribed.add(`${entry.kind}:${entry.id}`);
       readyShards.add(shard);
       if (readyShards.size === shards) {
@@ -203,16 +208,23 @@ export async function createRuntime(
       if (!spec) return runtime.remove(kind, id); // deleted or inactive
       const { shard } = registry.add(kind, id);
       reconciler.record([spec]);
-      // false: the owner is (re)starting and loads the actor with its shard
-      await supervisor.toShard(shard, { type: "upsert", shard, actor: spec });
-      subscribed.add(`${kind}:${id}`);
+      for (const topic of kindModule(kind).behaviour.topics(id)) stale.get(shard)?.delete(topic);
+      // false: the owner is (re)starting; it loads the actor with its shard, which marks it subscribed
+      if (await supervisor.toShard(shard, { type: "upsert", shard, actor: spec })) {
+        subscribed.add(`${kind}:${id}`);
+      }
     },
     async remove(kind, id) {
       id = id.toLowerCase();
       subscribed.delete(`${kind}:${id}`);
       reconciler.forget(kind, id);
       const entry = registry.delete(kind, id);
-      if (entry) await supervisor.toShard(entry.shard, { type: "remove", shard: entry.shard, kind, id });
+      if (
+        entry && !(await supervisor.toShard(entry.shard, { type: "remove", shard: entry.shard, kind, id }))
+      ) {
+        const topics = stale.get(entry.shard) ?? stale.set(entry.shard, new Set()).get(entry.shard)!;
+        for (const topic of kindModule(kind).behaviour.topics(id)) topics.add(topic);
+      }
       await sql`delete from actor_snapshots where actor_key = ${`${kind}:${id}`}`;
       await services.cache.delete(keys.actor(kind, id)).catch(() => {});
     },
@@ -231,7 +243,7 @@ export async function createRuntime(
         store: "runtime",
         backend: `${s.workersAlive}/${workers} workers, ${shards} shards`,
         // a worker restarting (within its restart intensity) leaves its shards' messages waiting: degraded
-        state: state === "running" && s.workersAlive === workers
+        state: state === "running" && s.workersAlive === workers && readyShards.size === shards
           ? "up"
           : state === "running" || state === "starting"
           ? "degraded"

@@ -37,13 +37,19 @@ export interface HostSettings {
    * status (then with the next flush).
    */
   liveIntervalMs: number;
+  /**
+   * Record messages for an actor this host does not have as rejected. Off when the catch-all session
+   * records them (a removed actor's topic may stay subscribed in the shard's persistent session).
+   */
+  recordUnknown: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
 /** Main -> worker. Requests carrying `req` are answered with a `reply`. */
 export type ToWorker =
   | { type: "init"; worker: number; mqttUrl: string; settings: HostSettings }
-  | { type: "assign"; req: number; shard: number; actors: ActorSpec[] }
+  /** `unsubscribe`: topics of actors removed while no worker hosted the shard (the persistent session kept them). */
+  | { type: "assign"; req: number; shard: number; actors: ActorSpec[]; unsubscribe: string[] }
   | { type: "release"; req: number; shard: number }
   | { type: "upsert"; req: number; shard: number; actor: ActorSpec }
   | { type: "remove"; req: number; shard: number; kind: ActorKind; id: string }

@@ -164,6 +164,36 @@ Deno.test("runtime reconciles with the database: plants and rules changed behind
     }
   }));
 
+Deno.test("runtime.remove() while the plant's worker restarts: its topic is unsubscribed when the shard returns", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const broker = await testBroker();
+    const plant = await insertPlant(sql);
+    const rt = await startRuntime(sql, broker.url, {
+      workers: 1,
+      shards: 2,
+      restartBackoff: { minDelayMs: 500, maxDelayMs: 500, jitter: 0 },
+    });
+    try {
+      rt.runtime.faults.crashWorker(0, "terminate");
+      await sql`delete from plants where id = ${plant}`;
+      await rt.runtime.remove("plant", plant); // the worker is away: remembered for its return
+      await waitFor(
+        () => rt.runtime.stats().workersAlive === 1 && rt.runtime.check().state === "up",
+        "the worker back",
+      );
+      await rt.send(plant, { ts: Date.now(), mw: 1 });
+      const docs = rt.documents as FakeDocuments;
+      await waitFor(() => (docs.docs.get("telemetry_events")?.size ?? 0) >= 1, "the rejection");
+      await new Promise((r) => setTimeout(r, 300));
+      const events = [...docs.docs.get("telemetry_events")!.values()];
+      assert.deepEqual(events.map((e) => e.reason), ["unknown plant id"], "recorded once, by the catch-all");
+    } finally {
+      await rt.stop();
+      await purgeSessions(broker.url, rt.prefix, 2);
+      await broker.close();
+    }
+  }));
+
 Deno.test("runtime.metrics() exposes Prometheus text for messages, mailboxes, writes, restarts and actors", () =>
   withTestDatabase("embedded", async ({ sql }) => {
     const broker = await testBroker();

@@ -55,8 +55,12 @@ export interface SupervisorOptions {
   onCommitted?(batch: Batch): void;
   /** A worker passed its restart intensity. */
   onFailure(reason: string): void;
+  /** Topics to unsubscribe when `shard` is assigned (actors removed while it was away). */
+  unsubscribe?(shard: number): string[];
   /** A shard was (re)assigned and its session subscribed. */
   onShardReady?(shard: number): void;
+  /** A shard's worker failed: its messages wait at the broker until it is assigned again. */
+  onShardDown?(shard: number): void;
 }
 
 interface Slot {
@@ -218,7 +222,8 @@ export class Supervisor {
       if (slot.generation !== generation || slot.state !== "running") return;
       slot.shards.add(shard);
       try {
-        await this.#request(slot, { type: "assign", shard, actors: specs.get(shard) ?? [] });
+        const unsubscribe = this.#o.unsubscribe?.(shard) ?? [];
+        await this.#request(slot, { type: "assign", shard, actors: specs.get(shard) ?? [], unsubscribe });
         this.#o.onShardReady?.(shard);
       } catch (error) {
         if (slot.generation === generation) {
@@ -294,6 +299,7 @@ export class Supervisor {
     slot.requests.clear();
     const shards = [...slot.shards];
     slot.shards.clear();
+    for (const shard of shards) this.#o.onShardDown?.(shard);
     const now = Date.now();
     const { maxRestarts, windowMs } = this.#o.intensity;
     slot.restarts = slot.restarts.filter((t) => now - t < windowMs);

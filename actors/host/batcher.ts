@@ -63,15 +63,20 @@ export class Batcher {
     return this.#inFlight.size;
   }
 
-  /** Records that inbound message `seq` of `target` waits for this batch. */
-  message(target: AckTarget, seq: number, kind: string, accepted: boolean): void {
+  /**
+   * Records that inbound message `seq` of `target` waits for this batch, and how it was handled
+   * (`ignored`: recorded elsewhere, not counted in the ingestion log).
+   */
+  message(target: AckTarget, seq: number, kind: string, outcome: "accepted" | "rejected" | "ignored"): void {
     const b = this.#building;
     const range = b.acks.get(target);
     if (range) range[1] = seq;
     else b.acks.set(target, [seq, seq]);
-    const count = b.counts[kind] ??= { accepted: 0, rejected: 0 };
-    if (accepted) count.accepted++;
-    else count.rejected++;
+    if (outcome !== "ignored") {
+      const count = b.counts[kind] ??= { accepted: 0, rejected: 0 };
+      if (outcome === "accepted") count.accepted++;
+      else count.rejected++;
+    }
     b.messages++;
     this.#arm();
     if (b.messages >= this.#o.maxMessages) this.flush();

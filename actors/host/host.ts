@@ -11,7 +11,6 @@
  */
 import type { Clock } from "../../core/clock.ts";
 import type { Logger } from "../../core/log.ts";
-import { parseTopic, type TopicRoute } from "../../domain/telemetry.ts";
 import type { InboundMessage } from "../../mqtt/session.ts";
 import type { ActorContext, Behaviour, Effect } from "../kind.ts";
 import { allSinks, kindModule } from "../kinds.ts";
@@ -20,6 +19,7 @@ import { Batcher } from "./batcher.ts";
 import { type SessionFactory, Shard } from "./shard.ts";
 import { TimerTable } from "./timers.ts";
 import { LiveSchedule } from "./live.ts";
+import { RouteCache } from "../routes.ts";
 
 /** One hosted actor. */
 interface Cell {
@@ -56,8 +56,7 @@ export class WorkerHost {
   #cells = new Map<string, Cell>();
   #timers = new TimerTable<Cell>();
   #live: LiveSchedule<Cell>;
-  /** Topic -> route: topics repeat (one per actor), parsing them per message would allocate. */
-  #routes = new Map<string, TopicRoute | null>();
+  #routes = new RouteCache();
   #batcher: Batcher;
   #ctx: ActorContext;
   #stats = { messagesIn: {} as Record<string, number>, acked: 0 };
@@ -113,7 +112,7 @@ export class WorkerHost {
     try {
       switch (message.type) {
         case "assign":
-          await this.#assign(message.shard, message.actors);
+          await this.#assign(message.shard, message.actors, message.unsubscribe);
           break;
         case "release":
           await this.#release(message.shard);
@@ -174,7 +173,7 @@ export class WorkerHost {
     this.#tickers = [];
   }
 
-  async #assign(n: number, specs: ActorSpec[]): Promise<void> {
+  async #assign(n: number, specs: ActorSpec[], unsubscribe: string[]): Promise<void> {
     if (this.#shards.has(n)) throw new Error(`Shard ${n} is already hosted by worker ${this.#o.worker}`);
     const shard = new Shard(n, {
       clientId: `${this.#o.settings.clientIdPrefix}-shard-${n}`,
@@ -188,6 +187,7 @@ export class WorkerHost {
     shard.session.start();
     await shard.session.ready();
     await shard.session.subscribe(this.#topicsOf(shard.actors));
+    if (unsubscribe.length > 0) await shard.session.unsubscribe(unsubscribe); // actors removed while away
     this.#o.log.info("shard assigned", { shard: n, actors: specs.length });
   }
 
@@ -267,10 +267,17 @@ export class WorkerHost {
   }
 
   #onMessage(shard: Shard, message: InboundMessage): void {
-    const route = this.#route(message.topic);
+    const routed = this.#routes.get(message.topic);
+    const route = routed?.route;
     const kind = route?.kind ?? "unknown";
     this.#stats.messagesIn[kind] = (this.#stats.messagesIn[kind] ?? 0) + 1;
-    const cell = route ? this.#cells.get(`${route.kind}:${route.id}`) : undefined;
+    const cell = routed ? this.#cells.get(routed.key) : undefined;
+    if (route && (!cell || cell.shard !== shard.n) && !this.#o.settings.recordUnknown) {
+      // A topic left subscribed in the persistent session by an actor removed while its shard was
+      // away: the catch-all session records it, so it is not recorded twice.
+      this.#batcher.message(shard, message.seq, kind, "ignored");
+      return shard.checkFull();
+    }
     let reason: string | undefined;
     if (!route) reason = "unknown topic";
     else if (!cell || cell.shard !== shard.n) reason = `unknown ${route.kind} id`;
@@ -291,7 +298,7 @@ export class WorkerHost {
         shard: shard.n,
       });
     } else this.#accepted[kind] = (this.#accepted[kind] ?? 0) + 1;
-    this.#batcher.message(shard, message.seq, kind, reason === undefined);
+    this.#batcher.message(shard, message.seq, kind, reason === undefined ? "accepted" : "rejected");
     shard.checkFull();
   }
 
@@ -308,16 +315,6 @@ export class WorkerHost {
     cell.state = step.state;
     cell.dirty = true;
     return this.#apply(cell, step.effects);
-  }
-
-  #route(topic: string): TopicRoute | undefined {
-    let route = this.#routes.get(topic);
-    if (route === undefined) {
-      if (this.#routes.size > 100_000) this.#routes.clear(); // bounded: ids come and go
-      route = parseTopic(topic) ?? null;
-      this.#routes.set(topic, route);
-    }
-    return route ?? undefined;
   }
 
   #apply(cell: Cell, effects: Effect[]): string | undefined {

@@ -96,6 +96,7 @@ export const TEST_SETTINGS: HostSettings = {
   snapshotIntervalMs: 5_000,
   timerTickMs: 100,
   liveIntervalMs: 500,
+  recordUnknown: true,
   logLevel: "error",
 };
 

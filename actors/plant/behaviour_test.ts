@@ -7,7 +7,7 @@ const ID = "6f1c2e7a-0c1b-4e55-9d1a-1b2c3d4e5f60";
 
 async function started(config = plantConfig()) {
   const h = hostHarness();
-  await h.host.handle({ type: "assign", req: 1, shard: 0, actors: [plantSpec(ID, config)] });
+  await h.host.handle({ type: "assign", req: 1, shard: 0, actors: [plantSpec(ID, config)], unsubscribe: [] });
   const session = h.sessions.get("test-shard-0")!;
   const send = (mw: number, ts = h.clock.now(), extra: Record<string, unknown> = {}) =>
     session.deliver(plantTopic(ID), { ts, mw, ...extra });
