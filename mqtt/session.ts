@@ -10,11 +10,15 @@
  * message produced is committed, and PUBACKs leave strictly in arrival order (a later ack waits for
  * earlier ones, as MQTT requires). Many messages of one session then share one group commit.
  *
- * Measured with `deno run -A bench/ack_path.ts` (own Mosquitto with no-drop limits, 8 shard sessions,
- * 20,000 QoS 1 messages, a simulated 5 ms group commit, this 2-core machine):
- * - mqtt.js, callback deferred until commit: ~1,500 msg/s (each session waits one commit per message)
- * - this session, pipelined acks:             ~24,000 msg/s (one commit acks hundreds of messages)
- * See bench/ack_path.ts for the exact figures of the last run.
+ * Measured with `deno run -A bench/ack_path.ts [--shards n]` (private Mosquitto with the repo's no-drop
+ * config, 20,000 QoS 1 messages, one group committer shared by all sessions taking 5 ms per commit, this
+ * 2-core machine, several runs):
+ * - 8 sessions:  mqtt.js with the callback deferred to the commit ~690 msg/s (one message per session
+ *   per commit: ~8 per commit); pipelined 23,000-41,000 msg/s (hundreds per commit), as fast as the
+ *   raw pass-through without any commit (12,700-31,800 msg/s in the same runs: the publisher and the
+ *   broker are the limit).
+ * - 64 sessions: mqtt.js ~4,800 msg/s; pipelined ~23,000 msg/s.
+ * Many sessions feeding one group commit do not rescue mqtt.js: it needs a session per message in flight.
  *
  * Backpressure: {@linkcode MqttSession.pause} stops reading the socket; the broker holds the rest (its
  * in-flight window fills, then its per-client queue). On disconnect, messages not yet acked are
