@@ -76,7 +76,11 @@ async function writeTopics(list: string[]): Promise<string> {
 }
 
 /** QoS 1 pass-through: publisher process -> broker -> a subscriber that acks at once. */
-async function raw(url: string, count: number): Promise<number> {
+async function raw(
+  url: string,
+  count: number,
+  brokerPid: number,
+): Promise<{ rate: number; cpu: Record<string, number> }> {
   const topic = `bench/raw/${crypto.randomUUID()}`;
   let got = 0;
   let last = 0;
@@ -93,10 +97,17 @@ async function raw(url: string, count: number): Promise<number> {
   sub.start();
   await sub.ready(5_000);
   await sub.subscribe([topic]);
+  const before = { subscriber: cpuMs(Deno.pid), mosquitto: cpuMs(brokerPid) };
   const run = await publisher(["burst", url, String(count), await writeTopics([topic])]);
   while (got < count) await new Promise((r) => setTimeout(r, 5));
+  const perMessage = (ms: number) => (ms * 1000) / count;
+  const cpu = {
+    publisher: perMessage(run.cpu),
+    mosquitto: perMessage(cpuMs(brokerPid) - before.mosquitto),
+    subscriber: perMessage(cpuMs(Deno.pid) - before.subscriber),
+  };
   await sub.close();
-  return Math.round(count / ((last - run.start) / 1000));
+  return { rate: Math.round(count / ((last - run.start) / 1000)), cpu };
 }
 
 async function main() {
@@ -137,8 +148,16 @@ async function main() {
           Deno.loadavg()[0]
         }`,
     );
-    const rawRate = await raw(url, messages);
+    const rawRun = await raw(url, messages, broker?.pid ?? 0);
+    const rawRate = rawRun.rate;
+    const rawCpu = Object.values(rawRun.cpu).reduce((a, b) => a + b, 0);
     console.log(`raw QoS 1 pass-through:  ${rawRate} msg/s`);
+    console.log(
+      `  CPU per message (µs): publisher ${rawRun.cpu.publisher.toFixed(1)}, mosquitto ` +
+        `${rawRun.cpu.mosquitto.toFixed(1)}, subscriber ${rawRun.cpu.subscriber.toFixed(1)} = ${
+          rawCpu.toFixed(1)
+        }`,
+    );
 
     const pgPids =
       (await db.sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`)
@@ -191,6 +210,18 @@ async function main() {
       }, ` +
         `workers ${perMessage(cpuAfter.threads.workers - cpuBefore.threads.workers)}, ` +
         `V8/tokio helpers ${perMessage(cpuAfter.threads.other - cpuBefore.threads.other)}`,
+    );
+    const ingestCpu = [
+      cpuAfter.deno - cpuBefore.deno,
+      cpuAfter.mosquitto - cpuBefore.mosquitto,
+      cpuAfter.postgres - cpuBefore.postgres,
+      run.cpu,
+    ].reduce((a, b) => a + (b * 1000) / messages, 0);
+    console.log(
+      `  total ${ingestCpu.toFixed(1)} µs per message vs ${
+        rawCpu.toFixed(1)
+      } for the raw pass-through: CPU-bound ` +
+        `on a machine of its own, ingest would run at ~${Math.round((100 * rawCpu) / ingestCpu)}% of raw`,
     );
     report(runtime.metrics(), messages);
 

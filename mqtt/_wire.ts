@@ -21,6 +21,7 @@ export class Wire {
   #keepalive?: ReturnType<typeof setInterval>;
   #lastReceived = Date.now();
   #lastSent = 0;
+  #scratch = new Uint8Array(64 * 1024);
 
   constructor(conn: Deno.TcpConn, inbound: Inbound, onClose: (error?: unknown) => void) {
     conn.setNoDelay(true);
@@ -62,15 +63,17 @@ export class Wire {
     while (!this.#closed) {
       await this.#inbound.whilePaused();
       if (this.#closed) return;
-      // A fresh buffer per read: the parser keeps slices of it for payloads and partial packets.
-      const buffer = new Uint8Array(64 * 1024);
-      const n = await this.#conn.read(buffer);
+      const n = await this.#conn.read(this.#scratch);
       if (n === null) throw new Error("Broker closed the connection");
       this.#lastReceived = Date.now();
+      // The parser keeps slices of what it is given (payloads, partial packets), so it gets a copy of
+      // just the bytes read: allocating a fresh 64 KiB buffer per read, when most reads carry a few
+      // hundred bytes, made the garbage collector the busiest part of a worker.
+      const chunk = Buffer.from(this.#scratch.slice(0, n).buffer);
       // Paused while that read was pending: keep the chunk unparsed until resumed.
       await this.#inbound.whilePaused();
       if (this.#closed) return;
-      this.parser.parse(Buffer.from(buffer.buffer, 0, n));
+      this.parser.parse(chunk);
     }
   }
 
