@@ -142,6 +142,7 @@ export async function createRuntime(
   };
   const subscribed = new Set<string>(); // actors whose shard session is subscribed (catch-all treats them as known)
   const stale = new Map<number, Set<string>>(); // topics of actors removed while their shard was not hosted
+  const loaded = new Map<number, Set<string>>(); // actors a shard is being assigned with
   const readyShards = new Set<number>();
   let readyWaiters: (() => void)[] = [];
   const supervisor = new Supervisor({
@@ -157,7 +158,10 @@ export async function createRuntime(
     log,
     load: async (list) => {
       const specs = await loadShards(services.sql, registry, list);
-      for (const group of specs.values()) reconciler.record(group);
+      for (const [shard, group] of specs) {
+        reconciler.record(group);
+        loaded.set(shard, new Set(group.map((spec) => `${spec.kind}:${spec.id}`)));
+      }
       return specs;
     },
     commit: (batch) => writer.submit(batch),
@@ -170,7 +174,16 @@ export async function createRuntime(
     onShardDown: (shard) => readyShards.delete(shard),
     onShardReady: (shard) => {
       stale.delete(shard);
-      for (const entry of registry.inShard(shard)) subscribed.add(`${entry.kind}:${entry.id}`);
+      const started = loaded.get(shard) ?? new Set();
+      loaded.delete(shard);
+      for (const key of started) subscribed.add(key);
+      // Upserted while the shard was being loaded (its upsert found no host): start them now.
+      for (const entry of registry.inShard(shard)) {
+        if (started.has(`${entry.kind}:${entry.id}`)) continue;
+        runtime.upsert(entry.kind, entry.id).catch((error) =>
+          log.error("late actor start failed", { id: entry.id, error })
+        );
+      }
       readyShards.add(shard);
       if (readyShards.size === shards) {
         if (state === "starting") move("running");

@@ -50,7 +50,6 @@ export type ToWorker =
   | { type: "init"; worker: number; mqttUrl: string; settings: HostSettings }
   /** `unsubscribe`: topics of actors removed while no worker hosted the shard (the persistent session kept them). */
   | { type: "assign"; req: number; shard: number; actors: ActorSpec[]; unsubscribe: string[] }
-  | { type: "release"; req: number; shard: number }
   | { type: "upsert"; req: number; shard: number; actor: ActorSpec }
   | { type: "remove"; req: number; shard: number; kind: ActorKind; id: string }
   | { type: "notify"; req: number; shard: number; kind: ActorKind; id: string; command: ActorCommand }

@@ -114,9 +114,6 @@ export class WorkerHost {
         case "assign":
           await this.#assign(message.shard, message.actors, message.unsubscribe);
           break;
-        case "release":
-          await this.#release(message.shard);
-          break;
         case "upsert":
           await this.#upsert(message.shard, message.actor);
           break;
@@ -167,7 +164,7 @@ export class WorkerHost {
   /** Releases every shard (snapshots written, sessions closed) and stops the tickers. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
-    for (const n of [...this.#shards.keys()]) await this.#release(n);
+    await this.#release([...this.#shards.keys()]);
     this.#stopped = true;
     for (const id of this.#tickers) this.#o.clock.clearTimeout(id);
     this.#tickers = [];
@@ -191,18 +188,23 @@ export class WorkerHost {
     this.#o.log.info("shard assigned", { shard: n, actors: specs.length });
   }
 
-  async #release(n: number): Promise<void> {
-    const shard = this.#shards.get(n);
-    if (!shard) return;
-    shard.releasing = true;
-    shard.session.pause();
+  /** Hands shards over: stop reading, commit and acknowledge what was read, snapshot, disconnect. */
+  async #release(ns: number[]): Promise<void> {
+    const shards = ns.map((n) => this.#shards.get(n)).filter((s): s is Shard => s !== undefined);
+    for (const shard of shards) {
+      shard.releasing = true;
+      shard.session.pause();
+    }
     await this.#batcher.drain(5_000); // what was read gets committed and acknowledged
-    this.#snapshot((cell) => cell.shard === n);
+    const leaving = new Set(shards.map((s) => s.n));
+    this.#snapshot((cell) => leaving.has(cell.shard));
     await this.#batcher.drain(5_000);
-    await shard.session.close();
-    for (const key of shard.actors) this.#forget(key);
-    this.#shards.delete(n);
-    this.#o.log.info("shard released", { shard: n });
+    await Promise.all(shards.map((shard) => shard.session.close()));
+    for (const shard of shards) {
+      for (const key of shard.actors) this.#forget(key);
+      this.#shards.delete(shard.n);
+    }
+    this.#o.log.info("shards released", { shards: [...leaving] });
   }
 
   async #upsert(n: number, spec: ActorSpec): Promise<void> {
