@@ -47,16 +47,10 @@ export interface RollupState {
 }
 
 /** A bucket to write: exact rows are upserted as they are, inexact ones recomputed from the readings. */
-export interface RollupRow {
+export interface RollupRow extends Omit<Bucket, "start"> {
   width: RollupWidth;
+  /** The bucket's start (epoch ms). */
   bucket: number;
-  exact: boolean;
-  min: number;
-  max: number;
-  sum: number;
-  count: number;
-  last: number;
-  lastTs: number;
 }
 
 /** No buckets yet. */

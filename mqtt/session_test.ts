@@ -12,19 +12,47 @@ const until = async (check: () => boolean, timeoutMs = 5_000) => {
   }
 };
 
-function collector(url: string, clientId: string, autoAck = true, clean = false) {
+const text = (m: InboundMessage) => new TextDecoder().decode(m.payload);
+
+/** A started session that records what it receives (and acks at once when `autoAck`). */
+function collector(url: string, clientId: string, options: { autoAck?: boolean; clean?: boolean } = {}) {
   const received: InboundMessage[] = [];
   const session: MqttSession = new MqttSession({
     url,
     clientId,
-    clean,
+    clean: options.clean ?? false,
     onMessage: (m) => {
       received.push(m);
-      if (autoAck) session.ack(m.seq);
+      if (options.autoAck ?? true) session.ack(m.seq);
     },
   });
   session.start();
   return { session, received };
+}
+
+/** A subscriber on `{prefix}/#` and a publisher, on `url`; `close()` also forgets the subscriber's session. */
+async function pair(url: string, name: string, subscriber: { autoAck?: boolean; clean?: boolean } = {}) {
+  const prefix = uniqueClientPrefix(name);
+  const sub = collector(url, `${prefix}-sub`, subscriber);
+  const pub = new MqttSession({ url, clientId: `${prefix}-pub`, clean: true });
+  pub.start();
+  await sub.session.ready(5_000);
+  await sub.session.subscribe([`${prefix}/#`]);
+  await pub.ready(5_000);
+  return {
+    prefix,
+    sub,
+    pub,
+    topic: `${prefix}/t`,
+    async close() {
+      await pub.close();
+      await sub.session.close();
+      const forget = new MqttSession({ url, clientId: `${prefix}-sub`, clean: true }); // shared broker hygiene
+      forget.start();
+      await forget.ready(5_000);
+      await forget.close();
+    },
+  };
 }
 
 Deno.test("AckQueue.ack() releases packet ids only in arrival order", () => {
@@ -52,82 +80,54 @@ Deno.test("AckQueue.ack() ignores sequence numbers of an earlier connection", ()
 
 Deno.test("MqttSession delivers QoS 1 messages and publish() resolves on PUBACK", async () => {
   const broker = await testBroker();
-  const prefix = uniqueClientPrefix("sess");
-  const sub = collector(broker.url, `${prefix}-sub`, true, true);
-  const pub = new MqttSession({ url: broker.url, clientId: `${prefix}-pub`, clean: true });
-  pub.start();
+  const p = await pair(broker.url, "sess", { clean: true });
   try {
-    await sub.session.ready(5_000);
-    await sub.session.subscribe([`${prefix}/#`]);
-    await pub.ready(5_000);
-    await Promise.all(Array.from({ length: 200 }, (_, i) => pub.publish(`${prefix}/t`, String(i))));
-    await until(() => sub.received.length === 200);
-    assert.deepEqual(
-      sub.received.map((m) => new TextDecoder().decode(m.payload)),
-      Array.from({ length: 200 }, (_, i) => String(i)),
-    );
-    assert.equal(sub.session.pendingAcks, 0);
+    await Promise.all(Array.from({ length: 200 }, (_, i) => p.pub.publish(p.topic, String(i))));
+    await until(() => p.sub.received.length === 200);
+    assert.deepEqual(p.sub.received.map(text), Array.from({ length: 200 }, (_, i) => String(i)));
+    assert.equal(p.sub.session.pendingAcks, 0);
   } finally {
-    await pub.close();
-    await sub.session.close();
+    await p.close();
     await broker.close();
   }
 });
 
 Deno.test("MqttSession holds back a PUBACK until every earlier message is acked: the broker redelivers both", async () => {
   const broker = await testBroker();
-  const prefix = uniqueClientPrefix("order");
-  const first = collector(broker.url, `${prefix}-sub`, false);
-  const pub = new MqttSession({ url: broker.url, clientId: `${prefix}-pub`, clean: true });
-  pub.start();
+  const p = await pair(broker.url, "order", { autoAck: false });
   try {
-    await first.session.ready(5_000);
-    await first.session.subscribe([`${prefix}/#`]);
-    await pub.ready(5_000);
-    for (const p of ["a", "b", "c"]) await pub.publish(`${prefix}/t`, p);
-    await until(() => first.received.length === 3);
-    first.session.ack(first.received[1].seq); // "b" committed, "a" not yet: no PUBACK may leave
+    for (const payload of ["a", "b", "c"]) await p.pub.publish(p.topic, payload);
+    await until(() => p.sub.received.length === 3);
+    p.sub.session.ack(p.sub.received[1].seq); // "b" committed, "a" not yet: no PUBACK may leave
     await new Promise((r) => setTimeout(r, 50));
-    await first.session.close();
-    const again = collector(broker.url, `${prefix}-sub`, true);
+    await p.sub.session.close();
+    const again = collector(broker.url, `${p.prefix}-sub`);
     try {
       await until(() => again.received.length >= 3);
-      assert.deepEqual(again.received.map((m) => new TextDecoder().decode(m.payload)), ["a", "b", "c"]);
+      assert.deepEqual(again.received.map(text), ["a", "b", "c"]);
     } finally {
       await again.session.close();
     }
-    // clean up the persistent session on a shared broker
-    const clean = new MqttSession({ url: broker.url, clientId: `${prefix}-sub`, clean: true });
-    clean.start();
-    await clean.ready(5_000);
-    await clean.close();
   } finally {
-    await pub.close();
+    await p.close();
     await broker.close();
   }
 });
 
 Deno.test("MqttSession.pause() stops reading; the broker holds the messages until resume()", async () => {
   const broker = await testBroker();
-  const prefix = uniqueClientPrefix("pause");
-  const sub = collector(broker.url, `${prefix}-sub`, true, true);
-  const pub = new MqttSession({ url: broker.url, clientId: `${prefix}-pub`, clean: true });
-  pub.start();
+  const p = await pair(broker.url, "pause", { clean: true });
   try {
-    await sub.session.ready(5_000);
-    await sub.session.subscribe([`${prefix}/#`]);
-    await pub.ready(5_000);
-    await pub.publish(`${prefix}/t`, "before");
-    await until(() => sub.received.length === 1);
-    sub.session.pause();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => pub.publish(`${prefix}/t`, String(i))));
+    await p.pub.publish(p.topic, "before");
+    await until(() => p.sub.received.length === 1);
+    p.sub.session.pause();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => p.pub.publish(p.topic, String(i))));
     await new Promise((r) => setTimeout(r, 100));
-    assert.equal(sub.received.length, 1, "nothing read while paused");
-    sub.session.resume();
-    await until(() => sub.received.length === 21);
+    assert.equal(p.sub.received.length, 1, "nothing read while paused");
+    p.sub.session.resume();
+    await until(() => p.sub.received.length === 21);
   } finally {
-    await pub.close();
-    await sub.session.close();
+    await p.close();
     await broker.close();
   }
 });
