@@ -34,6 +34,8 @@ interface Cell {
   dirty: boolean;
   /** Its live state for the cache (the behaviour's `live`, bound to this cell). */
   live?(): { key: string; value: unknown; ttlSeconds?: number };
+  /** Its timers' deadlines, kept by the {@linkcode TimerTable}. */
+  timers?: Record<string, number | undefined>;
 }
 
 /** What a host is built with. */

@@ -6,22 +6,24 @@
  * @module
  */
 
+/** A cache entry of an actor's live state. */
+type LiveEntry = { key: string; value: unknown; ttlSeconds?: number };
+
 /** What the schedule needs of an actor. */
 export interface LiveCell {
   /** Builds the cache entry of the actor's current state; absent for kinds without live state. */
-  live?(): { key: string; value: unknown; ttlSeconds?: number };
-}
-
-interface Mark {
-  urgent: boolean;
-  /** When its live state was last shipped (host clock). */
-  at: number;
+  live?(): LiveEntry;
 }
 
 /** The actors whose live state is due. */
 export class LiveSchedule<C extends LiveCell> {
   #intervalMs: number;
-  #dirty = new Map<C, Mark>();
+  /** Alerts and status changes: shipped with the next flush. */
+  #urgent = new Set<C>();
+  /** The rest, with when each was last shipped. */
+  #held = new Map<C, number>();
+  /** No held entry is due before this: most flushes skip the scan. */
+  #nextDue = Infinity;
   #shipped = new WeakMap<C, number>();
 
   constructor(intervalMs: number) {
@@ -30,35 +32,48 @@ export class LiveSchedule<C extends LiveCell> {
 
   /** The actor changed; `urgent` after an alert or status change. */
   changed(cell: C, urgent: boolean): void {
-    if (!cell.live) return;
-    const mark = this.#dirty.get(cell);
-    if (mark) mark.urgent ||= urgent;
-    else this.#dirty.set(cell, { urgent, at: this.#shipped.get(cell) ?? -Infinity });
+    if (!cell.live || this.#urgent.has(cell)) return;
+    if (urgent) {
+      this.#held.delete(cell);
+      this.#urgent.add(cell);
+    } else if (!this.#held.has(cell)) {
+      const at = this.#shipped.get(cell) ?? -Infinity;
+      this.#held.set(cell, at);
+      if (at + this.#intervalMs < this.#nextDue) this.#nextDue = at + this.#intervalMs;
+    }
   }
 
   /** The actor stopped. */
   forget(cell: C): void {
-    this.#dirty.delete(cell);
+    this.#urgent.delete(cell);
+    this.#held.delete(cell);
   }
 
   /** The entries due at `now` (each actor once); the rest stay for a later flush. */
-  take(now: number): { key: string; value: unknown; ttlSeconds?: number }[] {
-    const out = [];
-    for (const [cell, mark] of this.#dirty) {
-      if (!mark.urgent && now - mark.at < this.#intervalMs) continue;
-      this.#dirty.delete(cell);
-      this.#shipped.set(cell, now);
-      const entry = cell.live?.();
-      if (entry) out.push(entry);
+  take(now: number): LiveEntry[] {
+    const out: LiveEntry[] = [];
+    for (const cell of this.#urgent) this.#ship(cell, now, out);
+    this.#urgent.clear();
+    if (now >= this.#nextDue) {
+      this.#nextDue = Infinity;
+      for (const [cell, at] of this.#held) {
+        if (now - at >= this.#intervalMs) {
+          this.#held.delete(cell);
+          this.#ship(cell, now, out);
+        } else if (at + this.#intervalMs < this.#nextDue) this.#nextDue = at + this.#intervalMs;
+      }
     }
     return out;
   }
 
-  /** Whether a held-back entry has become due (the host then makes the batch flush). */
+  /** Whether an entry is due (the host then makes the batch flush). */
   due(now: number): boolean {
-    for (const mark of this.#dirty.values()) {
-      if (mark.urgent || now - mark.at >= this.#intervalMs) return true;
-    }
-    return false;
+    return this.#urgent.size > 0 || now >= this.#nextDue;
+  }
+
+  #ship(cell: C, now: number, out: LiveEntry[]): void {
+    this.#shipped.set(cell, now);
+    const entry = cell.live?.();
+    if (entry) out.push(entry);
   }
 }

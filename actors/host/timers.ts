@@ -4,9 +4,15 @@
  * alert allows). Re-arming later (every reading pushes the gap deadline back) only updates the owner's
  * record: the old heap entry, when it comes up, sees the later deadline and re-queues itself. So a
  * timer costs O(1) per message instead of a heap push, and the heap holds about one entry per armed
- * timer. Owners are the actor cells themselves: no key strings are built per message.
+ * timer. Deadlines live on the owners themselves (the actor cells): setting one is a property write,
+ * with no key strings built and no map lookups per message.
  * @module
  */
+
+/** Something timers belong to; the table keeps its deadlines in `timers`. */
+export interface TimerOwner {
+  timers?: Record<string, number | undefined>;
+}
 
 interface Entry<T> {
   at: number;
@@ -15,8 +21,7 @@ interface Entry<T> {
 }
 
 /** Deadlines by owner and name. */
-export class TimerTable<T extends object> {
-  #due = new Map<T, Map<string, number>>();
+export class TimerTable<T extends TimerOwner> {
   #heap: Entry<T>[] = [];
   #size = 0;
 
@@ -27,30 +32,26 @@ export class TimerTable<T extends object> {
 
   /** Arms `owner`'s timer `name` at `at` (epoch ms), replacing its deadline; `undefined` cancels it. */
   set(owner: T, name: string, at: number | undefined): void {
-    let timers = this.#due.get(owner);
-    const previous = timers?.get(name);
+    const timers = owner.timers ??= {};
+    const previous = timers[name];
+    timers[name] = at;
     if (at === undefined) {
-      if (previous !== undefined) {
-        timers!.delete(name);
-        this.#size--;
-      }
+      if (previous !== undefined) this.#size--;
       return;
     }
-    if (!timers) this.#due.set(owner, timers = new Map());
-    timers.set(name, at);
     if (previous === undefined) this.#size++;
     if (previous === undefined || at < previous) this.#push({ at, owner, name });
   }
 
   /** The deadline of `owner`'s timer `name`, if armed. */
   get(owner: T, name: string): number | undefined {
-    return this.#due.get(owner)?.get(name);
+    return owner.timers?.[name];
   }
 
   /** Cancels every timer of `owner` (an actor that stops). */
   delete(owner: T): void {
-    this.#size -= this.#due.get(owner)?.size ?? 0;
-    this.#due.delete(owner);
+    for (const name in owner.timers) if (owner.timers[name] !== undefined) this.#size--;
+    owner.timers = {};
   }
 
   /** Removes and returns the timers due at `now`, earliest first. */
@@ -58,14 +59,13 @@ export class TimerTable<T extends object> {
     const out: { owner: T; name: string }[] = [];
     while (this.#heap.length > 0 && this.#heap[0].at <= now) {
       const entry = this.#pop();
-      const timers = this.#due.get(entry.owner);
-      const at = timers?.get(entry.name);
+      const at = entry.owner.timers?.[entry.name];
       if (at === undefined) continue; // cancelled
       if (at > now) {
         this.#push({ at, owner: entry.owner, name: entry.name }); // re-armed later since it was queued
         continue;
       }
-      timers!.delete(entry.name);
+      entry.owner.timers![entry.name] = undefined;
       this.#size--;
       out.push({ owner: entry.owner, name: entry.name });
     }
