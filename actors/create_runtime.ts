@@ -18,7 +18,7 @@ import type { Services } from "../core/services.ts";
 import { keys } from "../stores/cache/cache.ts";
 import type { StoreStatus } from "../stores/status.ts";
 import { CatchAll } from "./catch_all.ts";
-import { allSinks, kindModule, kindModules } from "./kinds.ts";
+import { allSinks, kindModule, kindModules, KINDS } from "./kinds.ts";
 import { loadSpecs } from "./loader.ts";
 import { ActorRegistry } from "./registry.ts";
 import type { ActorKind, Runtime, RuntimeStats } from "./runtime.ts";
@@ -216,6 +216,7 @@ export async function createRuntime(
 
   const runtime: ActorRuntime = {
     async upsert(kind, id) {
+      if (!KINDS[kind]) return; // a kind without actors yet: nothing to start
       id = id.toLowerCase();
       const [spec] = await loadSpecs(sql, kind, [id]);
       if (!spec) return runtime.remove(kind, id); // deleted or inactive
@@ -242,10 +243,8 @@ export async function createRuntime(
       await services.cache.delete(keys.actor(kind, id)).catch(() => {});
     },
     async notify(kind, id, command) {
-      id = id.toLowerCase();
-      kindModule(kind);
-      const entry = registry.get(kind, id);
-      if (!entry) throw new RangeError(`No ${kind} actor ${id}`);
+      const entry = registry.get(kind, id.toLowerCase());
+      if (!entry) return; // no actor (deleted, or a kind without actors): nothing to tell
       await supervisor.toShard(entry.shard, { type: "notify", shard: entry.shard, kind, id, command });
     },
     stats: (): RuntimeStats => figures.stats(supervisor, registry, workers, shards, state, failure),

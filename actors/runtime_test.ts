@@ -89,6 +89,10 @@ for (const backend of pgBackends()) {
         );
         await rt.runtime.remove("plant", plant);
         assert.equal(rt.runtime.stats().actors, 0);
+        // no actor to tell, and kinds without actors yet: quietly nothing
+        await rt.runtime.notify("plant", plant, { type: "alert.resolved", alertId: crypto.randomUUID() });
+        await rt.runtime.upsert("ven", crypto.randomUUID());
+        assert.equal(rt.runtime.stats().actors, 0);
         await rt.send(plant, { ts: Date.now() + 2, mw: 3 });
         const docs = rt.documents as FakeDocuments;
         await waitFor(
