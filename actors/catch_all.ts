@@ -48,6 +48,7 @@ export class CatchAll {
       clientId: options.clientId,
       onMessage: (m) => this.#onMessage(m),
       log: options.log,
+      ackDelayMs: 5, // it acks most messages as it reads them: one PUBACK write per 5 ms, not per read
     });
     const target = {
       ack: (first: number, last: number) => {
