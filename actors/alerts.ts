@@ -33,12 +33,33 @@ export interface AlertSignal {
 export const ALERTS_SINK = "alerts";
 
 /**
+ * What an alert is about: the `alerts` row's `entity_kind`/`entity_id` and the link columns the API
+ * filters by. A meter's alerts belong to its site's actor (`siteId` is then required): their change
+ * events are the site's.
+ */
+export interface AlertEntity {
+  kind: ActorKind | "meter";
+  id: string;
+  plantId?: string;
+  venId?: string;
+  siteId?: string;
+  meterId?: string;
+}
+
+/** The actor a change event about `entity`'s alert belongs to. */
+function eventOwner(entity: AlertEntity): { kind: ActorKind; id: string } {
+  if (entity.kind !== "meter") return { kind: entity.kind, id: entity.id };
+  if (!entity.siteId) throw new TypeError("A meter's alert needs its siteId");
+  return { kind: "site", id: entity.siteId };
+}
+
+/**
  * Opens `signal`, or bumps the open alert with the same dedupe key. Returns the alerts and the effects
  * (the row to upsert and an `alert` change event).
  */
 export function raiseAlert(
   alerts: OpenAlerts,
-  entity: { kind: ActorKind; id: string; plantId?: string },
+  entity: AlertEntity,
   signal: AlertSignal,
   ctx: ActorContext,
 ): { alerts: OpenAlerts; effects: Effect[] } {
@@ -69,6 +90,9 @@ export function raiseAlert(
     entity_kind: entity.kind,
     entity_id: entity.id,
     plant_id: entity.plantId ?? null,
+    ven_id: entity.venId ?? null,
+    site_id: entity.siteId ?? null,
+    meter_id: entity.meterId ?? null,
     type: signal.type,
     severity: signal.severity,
     message: signal.message,
@@ -88,8 +112,9 @@ export function raiseAlert(
         type: "event",
         event: {
           type: "alert",
-          kind: entity.kind,
-          id: entity.id,
+          ...eventOwner(entity),
+          entityKind: entity.kind,
+          entityId: entity.id,
           action: existing ? "updated" : "opened",
           alert,
         },
@@ -101,7 +126,7 @@ export function raiseAlert(
 /** Resolves the open alert with `dedupeKey`, if any (`resolved_by` = "system"). */
 export function resolveAlert(
   alerts: OpenAlerts,
-  entity: { kind: ActorKind; id: string },
+  entity: AlertEntity,
   dedupeKey: string,
   ts: number,
 ): { alerts: OpenAlerts; effects: Effect[] } {
@@ -127,8 +152,9 @@ export function resolveAlert(
         type: "event",
         event: {
           type: "alert",
-          kind: entity.kind,
-          id: entity.id,
+          ...eventOwner(entity),
+          entityKind: entity.kind,
+          entityId: entity.id,
           action: "resolved",
           alert: { ...alert, resolvedAt: ts },
         },

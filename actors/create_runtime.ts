@@ -245,6 +245,9 @@ export async function createRuntime(
     async notify(kind, id, command) {
       const entry = registry.get(kind, id.toLowerCase());
       if (!entry) return; // no actor (deleted, or a kind without actors): nothing to tell
+      // what only the database knows (an ADR event's schedule) is added here: workers have no database
+      const { catalog } = kindModule(kind);
+      if (catalog.prepareCommand) command = await catalog.prepareCommand(sql, id.toLowerCase(), command);
       await supervisor.toShard(entry.shard, { type: "notify", shard: entry.shard, kind, id, command });
     },
     stats: (): RuntimeStats => figures.stats(supervisor, registry, workers, shards, state, failure),

@@ -126,6 +126,18 @@ export interface Catalog<C> {
   readonly wildcards: string[];
   /** Where its raw readings are, when its actors emit rollups (inexact buckets are recomputed). */
   readonly rollupSource?: RollupSource;
+  /**
+   * The `alerts` column that names the actor, when its actors also own alerts of other entities (a
+   * site's actor owns its meters' alerts: `site_id`). Open alerts are loaded by it; by `entity_id` (and
+   * the kind) when absent.
+   */
+  readonly alertOwnerColumn?: "site_id" | "ven_id" | "plant_id";
+  /**
+   * Completes an operator's command in the main isolate before it goes to the actor, with what only
+   * the database knows (workers have none): e.g. the schedule of the ADR event an `event.changed`
+   * names. Commands pass unchanged when absent.
+   */
+  prepareCommand?(sql: Sql, id: string, command: ActorCommand): Promise<ActorCommand>;
 }
 
 /** A kind: both halves. */

@@ -13,7 +13,8 @@ import { typedArray } from "./sink.ts";
 
 interface AlertRow {
   id: string;
-  entity_id: string;
+  /** The actor's id: `entity_id`, or the catalog's `alertOwnerColumn`. */
+  owner_id: string;
   type: OpenAlertRecord["type"];
   dedupe_key: string;
   severity: OpenAlertRecord["severity"];
@@ -29,24 +30,30 @@ interface AlertRow {
 /** Specs for the actors of `ids` of `kind`; ids without an entity (deleted, inactive) are left out. */
 export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promise<ActorSpec[]> {
   if (ids.length === 0) return [];
-  const configs = await kindModule(kind).catalog.loadConfigs(sql, ids);
+  const { catalog } = kindModule(kind);
+  const configs = await catalog.loadConfigs(sql, ids);
   const present = [...configs.keys()];
   if (present.length === 0) return [];
   const snapshots = await sql<{ entity_id: string; state: unknown }[]>`
     select entity_id, state from actor_snapshots
     where actor_key = any(${typedArray(present.map((id) => `${kind}:${id}`), "text")}::text[])`;
+  // A kind whose actors own other entities' alerts (a site, its meters') names the column to load by.
+  const owner = catalog.alertOwnerColumn;
+  const presentIds = typedArray(present, "uuid");
+  const mine = owner
+    ? sql`${sql(owner)} = any(${presentIds}::uuid[])`
+    : sql`entity_kind = ${kind} and entity_id = any(${presentIds}::uuid[])`;
+  const ownerId = sql(owner ?? "entity_id");
   const alerts = await sql<AlertRow[]>`
-    select id, entity_id, type, dedupe_key, severity, message, metric, value, ts, last_seen_at, occurrences,
-           acknowledged_at
-    from alerts
-    where entity_kind = ${kind} and resolved_at is null
-      and entity_id = any(${typedArray(present, "uuid")}::uuid[])`;
+    select id, ${ownerId} as owner_id, type, dedupe_key, severity, message, metric, value, ts, last_seen_at,
+           occurrences, acknowledged_at
+    from alerts where resolved_at is null and ${mine}`;
   const snapshotOf = new Map(
     snapshots.map((s) => [s.entity_id, typeof s.state === "string" ? JSON.parse(s.state) : s.state]),
   );
   const alertsOf = new Map<string, OpenAlertRecord[]>();
   for (const a of alerts) {
-    const list = alertsOf.get(a.entity_id) ?? [];
+    const list = alertsOf.get(a.owner_id) ?? [];
     list.push({
       id: a.id,
       type: a.type,
@@ -60,7 +67,7 @@ export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promi
       occurrences: a.occurrences,
       acknowledged: a.acknowledged_at !== null,
     });
-    alertsOf.set(a.entity_id, list);
+    alertsOf.set(a.owner_id, list);
   }
   return present.map((id) => ({
     kind,

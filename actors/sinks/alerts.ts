@@ -16,6 +16,9 @@ const COLUMNS = [
   "entity_kind",
   "entity_id",
   "plant_id",
+  "ven_id",
+  "site_id",
+  "meter_id",
   "type",
   "severity",
   "message",
@@ -75,15 +78,17 @@ async function open(tx: Tx, rows: Columns, ops: Op[]): Promise<number> {
   const col = (name: string) => ops.map((o) => rows[name][o.row]);
   // An id already taken (the operator resolved that alert a moment ago) gets a fresh one.
   const result = await tx`
-    insert into alerts (id, entity_kind, entity_id, plant_id, type, severity, message, metric, value, baseline,
-                        threshold, dedupe_key, ts, last_seen_at, occurrences, details)
+    insert into alerts (id, entity_kind, entity_id, plant_id, ven_id, site_id, meter_id, type, severity, message,
+                        metric, value, baseline, threshold, dedupe_key, ts, last_seen_at, occurrences, details)
     select case when exists (select 1 from alerts a where a.id = u.id) then gen_random_uuid() else u.id end,
-           u.entity_kind, u.entity_id, u.plant_id, u.type, u.severity, u.message, u.metric, u.value, u.baseline,
-           u.threshold, u.dedupe_key, to_timestamp(u.ts / 1000.0), to_timestamp(u.last_seen / 1000.0),
-           u.occurrences, u.details
+           u.entity_kind, u.entity_id, u.plant_id, u.ven_id, u.site_id, u.meter_id, u.type, u.severity, u.message,
+           u.metric, u.value, u.baseline, u.threshold, u.dedupe_key, to_timestamp(u.ts / 1000.0),
+           to_timestamp(u.last_seen / 1000.0), u.occurrences, u.details
     from unnest(
       ${typedArray(col("id"), "uuid")}::uuid[], ${typedArray(col("entity_kind"), "text")}::text[],
       ${typedArray(col("entity_id"), "uuid")}::uuid[], ${typedArray(col("plant_id"), "uuid")}::uuid[],
+      ${typedArray(col("ven_id"), "uuid")}::uuid[], ${typedArray(col("site_id"), "uuid")}::uuid[],
+      ${typedArray(col("meter_id"), "uuid")}::uuid[],
       ${typedArray(col("type"), "text")}::text[], ${typedArray(col("severity"), "text")}::text[],
       ${typedArray(col("message"), "text")}::text[], ${typedArray(col("metric"), "text")}::text[],
       ${typedArray(col("value"), "float8")}::float8[], ${typedArray(col("baseline"), "float8")}::float8[],
@@ -94,10 +99,13 @@ async function open(tx: Tx, rows: Columns, ops: Op[]): Promise<number> {
       ${typedArray(ops.map((o) => o.occurrences), "int4")}::int4[], ${
     typedArray(col("details"), "jsonb")
   }::jsonb[]
-    ) as u(id, entity_kind, entity_id, plant_id, type, severity, message, metric, value, baseline, threshold,
-           dedupe_key, ts, last_seen, occurrences, details)
-    -- an alert of a plant deleted meanwhile has nothing left to belong to
-    where u.plant_id is null or exists (select 1 from plants p where p.id = u.plant_id)
+    ) as u(id, entity_kind, entity_id, plant_id, ven_id, site_id, meter_id, type, severity, message, metric, value,
+           baseline, threshold, dedupe_key, ts, last_seen, occurrences, details)
+    -- an alert of an entity deleted meanwhile has nothing left to belong to (and would break its foreign key)
+    where (u.plant_id is null or exists (select 1 from plants p where p.id = u.plant_id))
+      and (u.ven_id is null or exists (select 1 from vens v where v.id = u.ven_id))
+      and (u.site_id is null or exists (select 1 from sites s where s.id = u.site_id))
+      and (u.meter_id is null or exists (select 1 from meters m where m.id = u.meter_id))
     on conflict (entity_id, dedupe_key) where resolved_at is null do update set
       occurrences = alerts.occurrences + excluded.occurrences,
       last_seen_at = greatest(alerts.last_seen_at, excluded.last_seen_at),
