@@ -8,6 +8,7 @@ import type { ActorKind } from "./runtime.ts";
 import type { KindModule } from "./kind.ts";
 import type { Sink } from "./sink.ts";
 import { plantKind } from "./plant/mod.ts";
+import { venKind } from "./ven/mod.ts";
 import { alertsSink } from "./sinks/alerts.ts";
 import { rollupsSink } from "./sinks/rollups.ts";
 import { snapshotsSink } from "./sinks/snapshots.ts";
@@ -18,6 +19,7 @@ type AnyKind = KindModule<any, any, any>;
 /** Every kind with actors. */
 export const KINDS: Partial<Record<ActorKind, AnyKind>> = {
   plant: plantKind,
+  ven: venKind,
 };
 
 /** The registered kinds as a list. */

@@ -1,0 +1,136 @@
+/**
+ * The main-isolate half of the VEN kind: which VENs have actors (every active one), their
+ * configuration (row, `detection` JSONB, alert rules for the VEN or all VENs, ADR events not over),
+ * its sinks, and the completion of `event.changed` commands with the event's schedule (workers have no
+ * database).
+ * @module
+ */
+import { topics } from "../../domain/telemetry.ts";
+import type { Sql } from "../../stores/postgres/client.ts";
+import type { ActorCommand, Catalog } from "../kind.ts";
+import type { RollupSource } from "../sinks/rollups.ts";
+import { typedArray } from "../sink.ts";
+import {
+  type Opt,
+  parseVenDetection,
+  type VenAlertRule,
+  type VenConfig,
+  type VenEventSchedule,
+} from "./config.ts";
+import { venSinks } from "./sinks.ts";
+
+/** VEN rollups are recomputed from `ven_power_readings` (migration 0040, a view over `ven_telemetry`). */
+export const venRollupSource: RollupSource = {
+  series: "ven",
+  table: "ven_power_readings",
+  entityColumn: "ven_id",
+  metricColumn: "metric",
+  tsColumn: "ts",
+  valueColumn: "value",
+};
+
+interface VenRow {
+  id: string;
+  ven_name: string;
+  display_name: string | null;
+  expected_interval_s: number;
+  detection: unknown;
+}
+
+interface RuleRow {
+  id: string;
+  entity_id: string | null;
+  name: string;
+  metric: string;
+  comparator: "above" | "below";
+  threshold: number;
+  duration_s: number;
+  severity: VenAlertRule["severity"];
+}
+
+interface EventRow {
+  ven_id: string;
+  id: string;
+  event_name: string;
+  start_at: Date;
+  duration_s: number;
+  opt: Opt;
+}
+
+const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+
+function schedule(row: Omit<EventRow, "ven_id">): VenEventSchedule {
+  const start = row.start_at.getTime();
+  return { id: row.id, name: row.event_name, start, end: start + row.duration_s * 1000, opt: row.opt };
+}
+
+async function listIds(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`select id from vens where active`;
+  return rows.map((r) => r.id);
+}
+
+async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, VenConfig>> {
+  const out = new Map<string, VenConfig>();
+  if (ids.length === 0) return out;
+  const list = typedArray(ids, "uuid");
+  const vens = await sql<VenRow[]>`
+    select id, ven_name, display_name, expected_interval_s, detection
+    from vens where active and id = any(${list}::uuid[])`;
+  const rules = await sql<RuleRow[]>`
+    select id, entity_id, name, metric, comparator, threshold, duration_s, severity from alert_rules
+    where enabled and entity_kind = 'ven' and (entity_id is null or entity_id = any(${list}::uuid[]))
+    order by id`;
+  // Events still to come or running (not their status: the sweeper changing it is no configuration change).
+  const events = await sql<EventRow[]>`
+    select a.ven_id, e.id, e.event_name, e.start_at, e.duration_s, a.opt
+    from adr_participation a join adr_events e on e.id = a.event_id
+    where a.ven_id = any(${list}::uuid[]) and e.status <> 'cancelled'
+      and e.start_at + make_interval(secs => e.duration_s) > now()
+    order by e.start_at, e.id`;
+  for (const v of vens) {
+    const { detection, problems } = parseVenDetection(json(v.detection));
+    out.set(v.id, {
+      name: v.display_name ?? v.ven_name,
+      expectedIntervalS: v.expected_interval_s,
+      detection,
+      detectionProblems: problems.length ? problems : undefined,
+      rules: rules.filter((r) => r.entity_id === null || r.entity_id === v.id).map((r) => ({
+        id: r.id,
+        name: r.name,
+        metric: r.metric,
+        comparator: r.comparator,
+        threshold: r.threshold,
+        durationS: r.duration_s,
+        severity: r.severity,
+      })),
+      events: events.filter((e) => e.ven_id === v.id).map(schedule),
+    });
+  }
+  return out;
+}
+
+/**
+ * `event.changed` -> the event's schedule and this VEN's answer (`event`), `status: "deleted"` when the
+ * event is gone, `"cancelled"` when it was cancelled or no longer targets this VEN.
+ */
+async function prepareCommand(sql: Sql, venId: string, command: ActorCommand): Promise<ActorCommand> {
+  if (command.type !== "event.changed" || typeof command.eventId !== "string") return command;
+  const [row] = await sql<(Omit<EventRow, "ven_id"> & { status: string; opt: Opt | null })[]>`
+    select e.id, e.event_name, e.status, e.start_at, e.duration_s, a.opt
+    from adr_events e left join adr_participation a on a.event_id = e.id and a.ven_id = ${venId}
+    where e.id = ${command.eventId}`;
+  if (!row) return { ...command, status: "deleted" };
+  if (row.status === "cancelled" || row.opt === null) return { ...command, status: "cancelled" };
+  return { ...command, status: row.status, event: schedule({ ...row, opt: row.opt }) };
+}
+
+/** The VEN catalog. */
+export const venCatalog: Catalog<VenConfig> = {
+  kind: "ven",
+  listIds,
+  loadConfigs,
+  sinks: venSinks,
+  wildcards: [topics.venTelemetry("+"), topics.venStatus("+"), topics.venEventResponses("+")],
+  rollupSource: venRollupSource,
+  prepareCommand,
+};
