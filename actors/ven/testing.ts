@@ -49,3 +49,40 @@ export const venTopics = {
   status: (id: string) => topics.venStatus(id),
   response: (id: string, eventId: string) => topics.venEventResponse(id, eventId),
 };
+
+type Sql = import("../../stores/postgres/client.ts").Sql;
+
+/** Inserts a VEN row; returns its id. */
+export async function insertVen(
+  sql: Sql,
+  fields: { name?: string; groups?: string[]; expectedIntervalS?: number; detection?: unknown } = {},
+): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into vens (ven_name, groups, expected_interval_s, detection)
+    values (${fields.name ?? `ven-${crypto.randomUUID().slice(0, 8)}`}, ${fields.groups ?? []}::text[],
+            ${fields.expectedIntervalS ?? 60}, ${sql.json((fields.detection ?? {}) as never)})
+    returning id`;
+  return row.id;
+}
+
+/** Inserts a program and an event for `venIds` (participation rows included); returns the event id. */
+export async function insertAdrEvent(
+  sql: Sql,
+  venIds: string[],
+  fields: { start?: Date; durationS?: number; status?: string } = {},
+): Promise<string> {
+  const [program] = await sql<{ id: string }[]>`
+    insert into adr_programs (program_name) values (${`program-${crypto.randomUUID().slice(0, 8)}`})
+    returning id`;
+  const [event] = await sql<{ id: string }[]>`
+    insert into adr_events (program_id, event_name, status, start_at, duration_s, intervals, targets)
+    values (${program.id}, 'Test event', ${fields.status ?? "scheduled"},
+            ${fields.start ?? new Date(Date.now() + 3_600_000)}, ${fields.durationS ?? 3_600},
+            ${sql.json([{ id: 0, payloads: [{ type: "SIMPLE", values: [2] }] }] as never)},
+            ${sql.json({ venIds, groups: [] } as never)})
+    returning id`;
+  for (const venId of venIds) {
+    await sql`insert into adr_participation (event_id, ven_id) values (${event.id}, ${venId})`;
+  }
+  return event.id;
+}
