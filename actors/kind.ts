@@ -109,8 +109,9 @@ export interface Behaviour<S, C, M> {
   /**
    * The actor's live state for the cache. The host calls it once per flush for each actor whose state
    * changed, not per message: building it (dates, lists) costs more than most transitions.
+   * `undefined` writes nothing (a site that has no reading to total yet).
    */
-  live?(state: S): { key: string; value: unknown; ttlSeconds?: number };
+  live?(state: S): { key: string; value: unknown; ttlSeconds?: number } | undefined;
 }
 
 /** The main-isolate half of a kind: its entities, their configuration and its sinks. */

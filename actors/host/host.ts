@@ -33,7 +33,7 @@ interface Cell {
   /** Changed since its last snapshot. */
   dirty: boolean;
   /** Its live state for the cache (the behaviour's `live`, bound to this cell). */
-  live?(): { key: string; value: unknown; ttlSeconds?: number };
+  live?(): { key: string; value: unknown; ttlSeconds?: number } | undefined;
   /** When its snapshot was last written (host clock; spread at start). */
   snapshotAt: number;
   /** Its timers' deadlines, kept by the {@linkcode TimerTable}. */

@@ -11,8 +11,8 @@ type LiveEntry = { key: string; value: unknown; ttlSeconds?: number };
 
 /** What the schedule needs of an actor. */
 export interface LiveCell {
-  /** Builds the cache entry of the actor's current state; absent for kinds without live state. */
-  live?(): LiveEntry;
+  /** Builds the cache entry of the actor's current state (none yet: undefined); absent for kinds without live state. */
+  live?(): LiveEntry | undefined;
 }
 
 /** The actors whose live state is due. */
