@@ -8,6 +8,7 @@ import type { ActorKind } from "./runtime.ts";
 import type { KindModule } from "./kind.ts";
 import type { Sink } from "./sink.ts";
 import { plantKind } from "./plant/mod.ts";
+import { siteKind } from "./site/mod.ts";
 import { venKind } from "./ven/mod.ts";
 import { alertsSink } from "./sinks/alerts.ts";
 import { rollupsSink } from "./sinks/rollups.ts";
@@ -20,6 +21,7 @@ type AnyKind = KindModule<any, any, any>;
 export const KINDS: Partial<Record<ActorKind, AnyKind>> = {
   plant: plantKind,
   ven: venKind,
+  site: siteKind,
 };
 
 /** The registered kinds as a list. */

@@ -21,15 +21,22 @@ export function rollupWrites(series: string, entityId: string, metric: string, r
   }));
 }
 
-/** The `rollup` timer over some rollup states: at the earliest bucket end, after the grace. */
-export function rollupTimer(states: Iterable<RollupState>, lastSeenAt: number | undefined): Effect {
+/** When the `rollup` timer of some rollup states is due: the earliest bucket end, after the grace. */
+export function rollupDeadline(
+  states: Iterable<RollupState>,
+  lastSeenAt: number | undefined,
+): number | undefined {
   let at: number | undefined;
   for (const state of states) {
     const end = nextRollupEnd(state);
     if (end !== undefined && (at === undefined || end < at)) at = end;
   }
-  if (at === undefined) return { type: "timer", name: "rollup", at: undefined };
-  return { type: "timer", name: "rollup", at: Math.max(at, lastSeenAt ?? 0) + ROLLUP_GRACE_MS };
+  return at === undefined ? undefined : Math.max(at, lastSeenAt ?? 0) + ROLLUP_GRACE_MS;
+}
+
+/** The `rollup` timer over some rollup states (cancelled when no bucket is open). */
+export function rollupTimer(states: Iterable<RollupState>, lastSeenAt: number | undefined): Effect {
+  return { type: "timer", name: "rollup", at: rollupDeadline(states, lastSeenAt) };
 }
 
 /**

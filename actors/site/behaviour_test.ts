@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { LatestValue, SiteDashboard } from "../../domain/live.ts";
+import { keys } from "../../stores/cache/cache.ts";
+import { hostHarness } from "../host/testing.ts";
+import { alertKeys, type SiteConfig } from "./config.ts";
+import { meterConfig, meterTopic, power, siteConfig, siteSpec } from "./testing.ts";
+
+const SITE = "5e1c2e7a-0c1b-4e55-9d1a-1b2c3d4e5f70";
+const CONS = "5e1c2e7a-0c1b-4e55-9d1a-00000000000c";
+const PROD = "5e1c2e7a-0c1b-4e55-9d1a-00000000000b";
+const INJ = "5e1c2e7a-0c1b-4e55-9d1a-00000000000a";
+const STOR = "5e1c2e7a-0c1b-4e55-9d1a-00000000000d";
+
+const fourMeters = () =>
+  siteConfig({
+    [CONS]: meterConfig("CONS"),
+    [PROD]: meterConfig("PROD"),
+    [INJ]: meterConfig("INJ"),
+    [STOR]: meterConfig("STOR", { frequency: "15min" }),
+  });
+
+async function started(config: SiteConfig = fourMeters()) {
+  const h = hostHarness();
+  await h.host.handle({
+    type: "assign",
+    req: 1,
+    shard: 0,
+    actors: [siteSpec(SITE, config)],
+    unsubscribe: [],
+  });
+  const session = h.sessions.get("test-shard-0")!;
+  const send = (meterId: string, value: number, extra: Record<string, unknown> = {}, ts = h.clock.now()) =>
+    session.deliver(meterTopic(SITE, meterId), power(ts, value, extra));
+  const cache = (key: string) => {
+    h.host.flush();
+    return h.batches.flatMap((b) => b.cache).filter((e) => e.key === key).at(-1);
+  };
+  const alerts = (type?: string) => h.rows("alerts").filter((r) => !type || r.type === type);
+  return { h, session, send, cache, alerts };
+}
+
+Deno.test("site actor subscribes to every meter of its site with one filter", async () => {
+  const { h, session } = await started();
+  assert.deepEqual([...session.subscriptions], [`gridpulse/sites/${SITE}/meters/+`]);
+  await h.stop();
+});
+
+Deno.test("site actor with a fake clock: one silent meter on an otherwise live site raises one alert, for that meter", async () => {
+  const { h, send, alerts } = await started();
+  // CONS, PROD and INJ report every minute (gap after 3 min); INJ stops after its first reading
+  send(INJ, 5);
+  const silentSince = h.clock.now();
+  for (let minute = 0; minute < 10; minute++) {
+    send(CONS, 100);
+    send(PROD, 40);
+    h.advance(60_000);
+  }
+  const system = alerts("System");
+  assert.equal(system.length, 1, "exactly one System alert");
+  assert.deepEqual(
+    [system[0].entity_kind, system[0].entity_id, system[0].meter_id, system[0].site_id, system[0].dedupe_key],
+    ["meter", INJ, INJ, SITE, alertKeys.gap(INJ)],
+  );
+  const at = system[0].ts as number;
+  assert.ok(at >= silentSince + 180_000 && at < silentSince + 180_200, "on time");
+  send(INJ, 6);
+  const resolved = h.rows("alerts").filter((r) => r.op === "resolve");
+  assert.deepEqual(resolved.map((r) => r.entity_id), [INJ]);
+  await h.stop();
+});
+
+Deno.test("site actor: each meter's gap deadline is k x its own reading frequency", async () => {
+  const { h, send, alerts } = await started();
+  send(CONS, 1);
+  send(STOR, 1);
+  h.advance(4 * 60_000);
+  assert.deepEqual(
+    alerts("System").map((r) => r.meter_id).sort(),
+    [CONS, INJ, PROD].sort(),
+    "1-minute meters",
+  );
+  h.advance(40 * 60_000);
+  assert.equal(alerts("System").length, 3, "the 15-minute meter is not late yet");
+  h.advance(60_000);
+  assert.deepEqual(alerts("System").map((r) => r.meter_id).at(-1), STOR);
+  await h.stop();
+});
+
+Deno.test("site actor refuses a meter that is not one of its site's, with the reason", async () => {
+  const { h, send } = await started();
+  const stranger = crypto.randomUUID();
+  send(stranger, 1);
+  send(CONS, 1, { metric: "pressure" });
+  const reasons = h.rejected().map((r) => r.reason);
+  assert.equal(reasons[0], `meter ${stranger} is not an active meter of site ${SITE}`);
+  assert.match(reasons[1], /^invalid payload: metric/);
+  assert.equal(h.rows("measurements").length, 0);
+  await h.stop();
+});
+
+Deno.test("site actor writes measurements and the latest value of each sensor (5-minute TTL), exactly LatestValue", async () => {
+  const { h, send, cache } = await started();
+  const ts = h.clock.now();
+  send(CONS, 120, { quality: "estimated" });
+  send(CONS, 230, { metric: "voltage", unit: undefined }, ts + 1);
+  assert.deepEqual(h.rows("measurements"), [
+    { entity_id: CONS, site_id: SITE, ts, metric: "power", value: 120, unit: "kW", quality: "estimated" },
+    { entity_id: CONS, site_id: SITE, ts: ts + 1, metric: "voltage", value: 230, unit: "V", quality: "good" },
+  ]);
+  const entry = cache(keys.latest(SITE, `${CONS}:power`))!;
+  assert.equal(entry.ttlSeconds, 300);
+  assert.deepEqual(LatestValue.strict().parse(entry.value), {
+    meterId: CONS,
+    category: "CONS",
+    metric: "power",
+    value: 120,
+    unit: "kW",
+    quality: "estimated",
+    ts: new Date(ts).toISOString(),
+  });
+  send(CONS, 1, {}, ts - 60_000); // late: stored, but not the latest
+  assert.equal((cache(keys.latest(SITE, `${CONS}:power`))!.value as LatestValue).value, 120);
+  await h.stop();
+});
+
+Deno.test("site actor dashboard totals each category (1-minute TTL), exactly SiteDashboard", async () => {
+  const { h, send, cache } = await started();
+  const ts = h.clock.now();
+  send(CONS, 300);
+  send(PROD, 80);
+  send(INJ, 20);
+  send(STOR, -15, { unit: "kW" });
+  h.advance(600);
+  const entry = cache(keys.dashboard(SITE))!;
+  assert.equal(entry.ttlSeconds, 60);
+  assert.deepEqual(SiteDashboard.strict().parse(entry.value), {
+    consumptionKw: 300,
+    productionKw: 80,
+    injectionKw: 20,
+    storageKw: -15,
+    selfConsumptionRatio: 0.75,
+    ts: new Date(ts).toISOString(),
+  });
+  send(PROD, 0.1, { unit: "MW" });
+  h.advance(600);
+  assert.equal((cache(keys.dashboard(SITE))!.value as SiteDashboard).productionKw, 100, "MW readings in kW");
+  await h.stop();
+});
+
+Deno.test("site actor keeps its dashboard alive while power is current and lets it lapse after", async () => {
+  const { h, send, cache } = await started(
+    siteConfig({ [CONS]: meterConfig("CONS", { frequency: "15min" }) }),
+  );
+  const none = cache(keys.dashboard(SITE));
+  assert.equal(none, undefined, "nothing to total: no dashboard");
+  send(CONS, 50);
+  h.advance(600);
+  const written = () =>
+    h.batches.flatMap((b) => b.cache).filter((e) => e.key === keys.dashboard(SITE)).length;
+  const first = written();
+  h.advance(10 * 60_000); // no reading for 10 minutes, well within the 45-minute gap deadline
+  h.host.flush();
+  assert.ok(written() - first >= 19, `rewritten every 30 s (${written() - first} times)`);
+  h.advance(40 * 60_000); // past the gap deadline: the meter is in a gap
+  h.host.flush();
+  const after = written();
+  h.advance(10 * 60_000);
+  h.host.flush();
+  assert.equal(written(), after, "no longer refreshed: it expires");
+  await h.stop();
+});
+
+Deno.test("site actor: spikes and meter alert rules open alerts linked to the meter and the site", async () => {
+  const rule = {
+    id: "0b8a7c6d-0000-4000-8000-0000000000aa",
+    name: "Export cap",
+    meterId: null,
+    metric: "power",
+    comparator: "above" as const,
+    threshold: 500,
+    durationS: 0,
+    severity: "critical" as const,
+  };
+  const config = fourMeters();
+  const { h, send, alerts } = await started({ ...config, rules: [rule] });
+  const t0 = h.clock.now();
+  for (let i = 0; i < 6; i++) send(CONS, 100, {}, t0 + i);
+  send(CONS, 400, {}, t0 + 10);
+  send(INJ, 600, {}, t0 + 11);
+  const spike = alerts("Spike");
+  assert.deepEqual([spike[0].meter_id, spike[0].site_id, spike[0].dedupe_key], [
+    CONS,
+    SITE,
+    alertKeys.spike(CONS, "power"),
+  ]);
+  const limit = alerts("ThresholdExceeded");
+  assert.deepEqual([limit[0].meter_id, limit[0].severity], [INJ, "critical"]);
+  await h.stop();
+});
+
+Deno.test("site actor restored with its meters' open alerts resolves them when data resumes", async () => {
+  const h = hostHarness();
+  const open = {
+    id: crypto.randomUUID(),
+    type: "System" as const,
+    dedupeKey: alertKeys.gap(PROD),
+    severity: "warning" as const,
+    message: "no data",
+    metric: null,
+    value: null,
+    ts: h.clock.now() - 60_000,
+    lastSeenAt: h.clock.now() - 60_000,
+    occurrences: 1,
+    acknowledged: false,
+  };
+  await h.host.handle({
+    type: "assign",
+    req: 1,
+    shard: 0,
+    actors: [{ ...siteSpec(SITE, fourMeters()), openAlerts: [open] }],
+    unsubscribe: [],
+  });
+  h.sessions.get("test-shard-0")!.deliver(meterTopic(SITE, PROD), power(h.clock.now(), 10));
+  assert.deepEqual(h.rows("alerts").map((r) => [r.op, r.id, r.entity_id]), [["resolve", open.id, PROD]]);
+  await h.stop();
+});

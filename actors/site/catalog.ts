@@ -1,0 +1,154 @@
+/**
+ * The main-isolate half of the site kind: which sites have actors (every active site), their
+ * configuration (active meters with their reading frequency and `detection` JSONB, alert rules for
+ * meters), the `measurements` sink, and where meter rollups are recomputed from. A site's actor owns
+ * its meters' alerts, so its open alerts are loaded by `site_id`.
+ * @module
+ */
+import { topics } from "../../domain/telemetry.ts";
+import type { Sql } from "../../stores/postgres/client.ts";
+import type { Catalog } from "../kind.ts";
+import { type Sink, typedArray } from "../sink.ts";
+import type { RollupSource } from "../sinks/rollups.ts";
+import {
+  FREQUENCY_SECONDS,
+  type MeterAlertRule,
+  type MeterCategory,
+  type MeterConfig,
+  parseMeterDetection,
+  type SiteConfig,
+} from "./config.ts";
+import { MEASUREMENTS_SINK } from "./state.ts";
+
+/**
+ * `measurements` (entity_type `meter`): the primary key (meter, metric, ts) makes a redelivered reading
+ * a no-op. Readings of a site deleted meanwhile are skipped (its rows are gone too).
+ */
+export const measurementsSink: Sink = {
+  name: MEASUREMENTS_SINK,
+  columns: ["entity_id", "site_id", "ts", "metric", "value", "unit", "quality"],
+  async write(tx, rows) {
+    const result = await tx`
+      insert into measurements (entity_type, entity_id, site_id, ts, metric, value, unit, quality)
+      select 'meter', u.entity_id, u.site_id, to_timestamp(u.ts / 1000.0), u.metric, u.value, u.unit,
+             u.quality::quality_enum
+      from unnest(${typedArray(rows.entity_id, "uuid")}::uuid[], ${typedArray(rows.site_id, "uuid")}::uuid[],
+                  ${typedArray(rows.ts, "float8")}::float8[], ${typedArray(rows.metric, "text")}::text[],
+                  ${typedArray(rows.value, "float8")}::float8[], ${typedArray(rows.unit, "text")}::text[],
+                  ${typedArray(rows.quality, "text")}::text[])
+        as u(entity_id, site_id, ts, metric, value, unit, quality)
+      where exists (select 1 from sites s where s.id = u.site_id)
+      on conflict do nothing`;
+    return result.count;
+  },
+  series(rows, count) {
+    return Array.from({ length: count }, (_, i) => ({
+      measurement: "measurements",
+      tags: {
+        site_id: rows.site_id[i] as string,
+        meter_id: rows.entity_id[i] as string,
+        metric: rows.metric[i] as string,
+      },
+      fields: { value: rows.value[i] as number },
+      ts: rows.ts[i] as number,
+    }));
+  },
+};
+
+/** Meter rollups are recomputed from `measurements`. */
+export const meterRollupSource: RollupSource = {
+  series: "meter",
+  table: "measurements",
+  entityColumn: "entity_id",
+  metricColumn: "metric",
+  tsColumn: "ts",
+  valueColumn: "value",
+};
+
+interface MeterRow {
+  id: string;
+  site_id: string;
+  name: string;
+  category: MeterCategory;
+  reading_frequency: keyof typeof FREQUENCY_SECONDS;
+  unit: string;
+  detection: unknown;
+}
+
+interface RuleRow {
+  id: string;
+  entity_id: string | null;
+  name: string;
+  metric: string;
+  comparator: "above" | "below";
+  threshold: number;
+  duration_s: number;
+  severity: MeterAlertRule["severity"];
+}
+
+async function listIds(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`select id from sites where active`;
+  return rows.map((r) => r.id);
+}
+
+function meterConfig(m: MeterRow): MeterConfig {
+  const { detection, problems } = parseMeterDetection(
+    typeof m.detection === "string" ? JSON.parse(m.detection) : m.detection,
+  );
+  return {
+    name: m.name,
+    category: m.category,
+    expectedIntervalS: FREQUENCY_SECONDS[m.reading_frequency],
+    unit: m.unit,
+    detection,
+    ...(problems.length ? { detectionProblems: problems } : {}),
+  };
+}
+
+async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, SiteConfig>> {
+  const out = new Map<string, SiteConfig>();
+  if (ids.length === 0) return out;
+  const list = typedArray(ids, "uuid");
+  const sites = await sql<{ id: string; name: string }[]>`
+    select id, name from sites where active and id = any(${list}::uuid[])`;
+  const meters = await sql<MeterRow[]>`
+    select id, site_id, name, category::text as category, reading_frequency::text as reading_frequency, unit,
+           detection
+    from meters where active and site_id = any(${list}::uuid[]) order by id`;
+  const rules = await sql<RuleRow[]>`
+    select r.id, r.entity_id, r.name, r.metric, r.comparator, r.threshold, r.duration_s, r.severity
+    from alert_rules r
+    where r.enabled and r.entity_kind = 'meter' and (r.entity_id is null or r.entity_id in (
+      select m.id from meters m where m.site_id = any(${list}::uuid[])))
+    order by r.id`;
+  for (const site of sites) {
+    const own = meters.filter((m) => m.site_id === site.id);
+    const mine = new Set(own.map((m) => m.id));
+    out.set(site.id, {
+      name: site.name,
+      meters: Object.fromEntries(own.map((m) => [m.id, meterConfig(m)])),
+      rules: rules.filter((r) => r.entity_id === null || mine.has(r.entity_id)).map((r) => ({
+        id: r.id,
+        name: r.name,
+        meterId: r.entity_id,
+        metric: r.metric,
+        comparator: r.comparator,
+        threshold: r.threshold,
+        durationS: r.duration_s,
+        severity: r.severity,
+      })),
+    });
+  }
+  return out;
+}
+
+/** The site catalog. */
+export const siteCatalog: Catalog<SiteConfig> = {
+  kind: "site",
+  listIds,
+  loadConfigs,
+  sinks: [measurementsSink],
+  wildcards: [topics.siteMeters("+")],
+  rollupSource: meterRollupSource,
+  alertOwnerColumn: "site_id",
+};
