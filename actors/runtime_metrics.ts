@@ -133,9 +133,13 @@ export class Figures {
   acked: Record<string, number> = {};
   #samples: { at: number; acked: number }[] = [];
 
+  /** Telemetry for unknown ids recorded by the catch-all session (its batches come from worker -1). */
+  unknown = 0;
+
   committed(batch: Batch): void {
     for (const [kind, c] of Object.entries(batch.counts)) {
       this.acked[kind] = (this.acked[kind] ?? 0) + c.accepted + c.rejected;
+      if (batch.worker === -1) this.unknown += c.rejected;
     }
   }
 
@@ -176,7 +180,7 @@ export class Figures {
       messagesPerSecond: this.rate(),
       messagesIn: sum((s) => total(s.messagesIn)),
       messagesAcked: this.totalAcked(),
-      messagesRejected: sum((s) => total(s.rejected)),
+      messagesRejected: sum((s) => total(s.rejected)) + this.unknown,
       pendingAcks: sum((s) => s.shards.reduce((n, x) => n + x.pending, 0)),
       workerRestarts: supervisor.restarts,
       state,

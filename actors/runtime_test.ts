@@ -62,6 +62,7 @@ for (const backend of pgBackends()) {
           [`${plant}: invalid payload: mw: mw must be a number`, `${stranger}: unknown plant id`].sort(),
         );
         assert.equal(await countReadings(sql, [plant, stranger]), 0);
+        await waitFor(() => rt.runtime.stats().messagesRejected === 2, "both counted as rejected");
       } finally {
         await rt.stop();
         await purgeSessions(broker.url, rt.prefix, 8);
