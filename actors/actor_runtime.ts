@@ -5,7 +5,6 @@
  * @module
  */
 import { systemClock } from "../core/clock.ts";
-import type { BackoffOptions } from "../core/retry.ts";
 import type { Logger } from "../core/log.ts";
 import type { Services } from "../core/services.ts";
 import { keys } from "../stores/cache/cache.ts";
@@ -15,8 +14,8 @@ import { allSinks, kindModule, kindModules, KINDS } from "./kinds.ts";
 import { loadSpecs } from "./loader.ts";
 import { ActorRegistry } from "./registry.ts";
 import type { ActorKind, Runtime, RuntimeStats } from "./runtime.ts";
-import type { ActorSpec, HostSettings } from "./protocol.ts";
-import { type RestartIntensity, Supervisor } from "./supervisor.ts";
+import type { ActorSpec } from "./protocol.ts";
+import { Supervisor, type SupervisorOptions } from "./supervisor.ts";
 import { Writer } from "./writer.ts";
 import { Figures, renderMetrics } from "./runtime_metrics.ts";
 import { Reconciler } from "./reconciler.ts";
@@ -35,19 +34,24 @@ export type RuntimeServices = Pick<
   "config" | "log" | "sql" | "documents" | "cache" | "series" | "mqtt"
 >;
 
+/** What the supervisor is configured with, as resolved from the runtime's options. */
+type Supervision = Pick<
+  SupervisorOptions,
+  | "workers"
+  | "shards"
+  | "mqttUrl"
+  | "settings"
+  | "workerUrl"
+  | "intensity"
+  | "backoff"
+  | "heartbeatIntervalMs"
+  | "heartbeatTimeoutMs"
+>;
+
 /** Everything resolved from the options (create_runtime.ts documents the defaults). */
-export interface RuntimeParts {
+export interface RuntimeParts extends Supervision {
   services: RuntimeServices;
   log: Logger;
-  mqttUrl: string;
-  workers: number;
-  shards: number;
-  settings: HostSettings;
-  workerUrl: URL;
-  intensity: RestartIntensity;
-  backoff: BackoffOptions;
-  heartbeatIntervalMs: number;
-  heartbeatTimeoutMs: number;
   catchAll: boolean;
   writerMaxMessages?: number;
   reconcileIntervalMs: number;
@@ -97,14 +101,15 @@ export class RuntimeCore implements ActorRuntime {
       series: services.series,
       maxMessages: parts.writerMaxMessages,
     });
+    const { workers, shards, mqttUrl, settings, workerUrl, intensity, backoff } = parts;
     this.#supervisor = new Supervisor({
-      workers: parts.workers,
-      shards: parts.shards,
-      mqttUrl: parts.mqttUrl,
-      settings: parts.settings,
-      workerUrl: parts.workerUrl,
-      intensity: parts.intensity,
-      backoff: parts.backoff,
+      workers,
+      shards,
+      mqttUrl,
+      settings,
+      workerUrl,
+      intensity,
+      backoff,
       heartbeatIntervalMs: parts.heartbeatIntervalMs,
       heartbeatTimeoutMs: parts.heartbeatTimeoutMs,
       log,
