@@ -21,7 +21,7 @@ export type { ActorRuntime, RuntimeServices };
 
 /** Options for {@linkcode createRuntime}; every field has a default. */
 export interface RuntimeOptions {
-  /** The broker. @default {services.mqtt?.url ?? services.config.mqtt.url} */
+  /** The broker. @default {services.config.mqtt.url ?? services.mqtt?.url (the embedded broker)} */
   mqttUrl?: string;
   /** Worker hosts. @default {services.config.workers} */
   workers?: number;
@@ -73,7 +73,8 @@ export async function createRuntime(
   options: RuntimeOptions = {},
 ): Promise<ActorRuntime> {
   const { config } = services;
-  const mqttUrl = options.mqttUrl ?? services.mqtt?.url ?? config.mqtt.url;
+  // MQTT_URL first: the publisher's url is masked (no password), fine only for the embedded broker.
+  const mqttUrl = options.mqttUrl ?? config.mqtt.url ?? services.mqtt?.url;
   if (!mqttUrl) throw new TypeError("createRuntime needs a broker: set options.mqttUrl or services.mqtt");
   const catchAll = options.catchAll ?? true;
   const runtime = new RuntimeCore({
