@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LatestValue, SiteDashboard } from "../../domain/live.ts";
+import { ChangeEvent, LatestValue, SiteDashboard } from "../../domain/live.ts";
 import { keys } from "../../stores/cache/cache.ts";
 import { hostHarness } from "../host/testing.ts";
 import { alertKeys, type SiteConfig } from "./config.ts";
@@ -222,5 +222,22 @@ Deno.test("site actor restored with its meters' open alerts resolves them when d
   });
   h.sessions.get("test-shard-0")!.deliver(meterTopic(SITE, PROD), power(h.clock.now(), 10));
   assert.deepEqual(h.rows("alerts").map((r) => [r.op, r.id, r.entity_id]), [["resolve", open.id, PROD]]);
+  await h.stop();
+});
+
+Deno.test("site actor change events (reading, meter alerts) are domain/live.ts ChangeEvents of the site", async () => {
+  const { h, send } = await started();
+  send(CONS, 10);
+  h.advance(4 * 60_000);
+  send(CONS, 11);
+  h.host.flush();
+  const events = h.batches.flatMap((b) => b.events);
+  assert.deepEqual(new Set(events.map((e) => e.type)), new Set(["reading", "alert"]));
+  for (const event of events) {
+    const parsed = ChangeEvent.parse(event);
+    assert.equal(parsed.kind, "site");
+    assert.equal(parsed.id, SITE);
+    assert.equal(parsed.entityKind, "meter");
+  }
   await h.stop();
 });

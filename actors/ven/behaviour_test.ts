@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { VenLiveState } from "../../domain/live.ts";
+import { ChangeEvent, VenLiveState } from "../../domain/live.ts";
 import { keys } from "../../stores/cache/cache.ts";
 import { hostHarness } from "../host/testing.ts";
 import { OFFLINE_KEY, type VenConfig } from "./config.ts";
@@ -220,4 +220,18 @@ Deno.test("VEN actor: restarting from its snapshot keeps status, baseline and op
     "open",
   ]]);
   await again.stop();
+});
+
+Deno.test("VEN actor change events (state, reading, alert) are domain/live.ts ChangeEvents the stream passes on", async () => {
+  const { h, send, status } = await started();
+  send(10);
+  status("offline");
+  status("online");
+  h.advance(2_000);
+  send(12);
+  h.host.flush();
+  const events = h.batches.flatMap((b) => b.events);
+  assert.deepEqual(new Set(events.map((e) => e.type)), new Set(["state", "reading", "alert"]));
+  for (const event of events) ChangeEvent.parse(event);
+  await h.stop();
 });
