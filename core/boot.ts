@@ -13,6 +13,8 @@ import { openPostgres, type PostgresStore } from "../stores/postgres/client.ts";
 import { migrate } from "../stores/postgres/migrate.ts";
 import { openCache, openDocuments, openSeries } from "../stores/open.ts";
 import { retry } from "./retry.ts";
+import { isEmpty, populate } from "../population/run_all.ts";
+import { formatProgress } from "../population/progress.ts";
 
 /** Options for {@linkcode startGridPulse}. */
 export interface BootOptions {
@@ -20,6 +22,8 @@ export interface BootOptions {
   log?: Logger;
   /** Where the start-up lines go. @default {console.log} */
   print?: (line: string) => void;
+  /** Seed an empty embedded database with the demo data. @default {true} */
+  seed?: boolean;
 }
 
 /** A running GridPulse. */
@@ -93,6 +97,17 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
     stack.push(() => server.shutdown());
     const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.addr.port}`;
     print(`GridPulse is running at ${url}`);
+
+    // Embedded defaults are for trying GridPulse: an empty database gets the demo data set on first start.
+    if (postgres.backend === "embedded" && options.seed !== false && await isEmpty(postgres.sql)) {
+      print("seeding demo data (first start on an empty embedded database)");
+      const result = await populate({
+        sql: postgres.sql,
+        documents,
+        onProgress: (p) => print(formatProgress(p)),
+      });
+      print(`seeded ${Object.values(result.counts).reduce((a, b) => a + b, 0)} rows and documents`);
+    }
     return { services, app, url, stop: stopAll };
   } catch (error) {
     await stopAll();

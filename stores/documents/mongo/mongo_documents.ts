@@ -137,8 +137,10 @@ export class MongoDocuments implements DocumentStore {
 export async function openMongoDocuments(options: MongoDocumentsOptions): Promise<MongoDocuments> {
   const { url, db = "gridpulse", log, serverSelectionTimeoutMs = 5_000 } = options;
   const location = `${maskUrl(url)} (database ${db})`;
+  // A timeout given in the URL wins over ours.
+  const inUrl = /[?&]serverSelectionTimeoutMS=/i.test(url);
   const client = new MongoClient(url, {
-    serverSelectionTimeoutMS: serverSelectionTimeoutMs,
+    ...(inUrl ? {} : { serverSelectionTimeoutMS: serverSelectionTimeoutMs }),
     appName: "gridpulse",
   });
   try {

@@ -41,6 +41,8 @@ export interface InfluxSeriesOptions {
   retryDelayMs?: { min: number; max: number };
   /** How long `close()` keeps trying to deliver buffered points. @default {10000} */
   closeTimeoutMs?: number;
+  /** How long `flush()` waits for the server to confirm every point. @default {10000} */
+  flushTimeoutMs?: number;
   /** How long the start-up health probe may take. @default {5000} */
   connectTimeoutMs?: number;
 }
@@ -53,6 +55,7 @@ export class InfluxSeries implements SeriesSink {
   readonly #location: string;
   readonly #max: number;
   readonly #closeTimeoutMs: number;
+  readonly #flushTimeoutMs: number;
   readonly #log: Logger;
   #pending = 0;
   #lastError?: string;
@@ -62,6 +65,7 @@ export class InfluxSeries implements SeriesSink {
     const { batchSize = 1_000, flushIntervalMs = 1_000, retryDelayMs = { min: 500, max: 10_000 } } = options;
     this.#max = options.maxBuffered ?? 100_000;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.#flushTimeoutMs = options.flushTimeoutMs ?? 10_000;
     this.#url = options.url.replace(/\/+$/, "");
     this.#location = `${maskUrl(options.url)} (org ${options.org}, bucket ${options.bucket})`;
     this.#log = options.log.child({ store: "series" });
@@ -125,9 +129,31 @@ export class InfluxSeries implements SeriesSink {
     this.#api.writeRecords(lines);
   }
 
-  /** Sends every queued point now, retries included; rejects while the server is unreachable. */
-  async flush(): Promise<void> {
-    await this.#api.flush(true);
+  /**
+   * Sends every queued point now, retries included, and waits until the server confirmed them all
+   * (batches sent earlier may still be in flight when the client's own flush returns).
+   *
+   * @throws {StoreUnavailableError} when points are still unconfirmed after `flushTimeoutMs`.
+   */
+  flush(): Promise<void> {
+    return this.#drain(this.#flushTimeoutMs);
+  }
+
+  async #drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.#api.flush(true).catch(() => {});
+    while (this.#pending > 0) {
+      if (Date.now() > deadline) {
+        throw new StoreUnavailableError(
+          "series",
+          `InfluxDB at ${this.#location} has not confirmed ${this.#pending} points: ${
+            this.#lastError ?? "no answer"
+          }`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      if (this.#lastError !== undefined) await this.#api.flush(true).catch(() => {});
+    }
   }
 
   async check(): Promise<StoreStatus> {
@@ -154,11 +180,9 @@ export class InfluxSeries implements SeriesSink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const deadline = Date.now() + this.#closeTimeoutMs;
-    while (this.#pending > 0 && Date.now() < deadline) {
-      await this.#api.flush(true).catch(() => new Promise((r) => setTimeout(r, 200)));
-    }
-    if (this.#pending > 0) {
+    try {
+      await this.#drain(this.#closeTimeoutMs);
+    } catch {
       this.#log.error("series sink closed with points undelivered", {
         count: this.#pending,
         error: this.#lastError,

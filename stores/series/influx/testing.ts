@@ -90,6 +90,8 @@ export interface ExportedSeries {
 
 /** Reads every series matching a selector, e.g. `{__name__="plant_mw",run="x"}` (VictoriaMetrics' export API). */
 export async function exportSeries(url: string, selector: string): Promise<ExportedSeries[]> {
+  // Without this, freshly ingested samples only become searchable after VictoriaMetrics' ~10 s flush.
+  await (await fetch(`${url}/internal/force_flush`)).body?.cancel();
   const res = await fetch(`${url}/api/v1/export?match[]=${encodeURIComponent(selector)}`);
   const text = await res.text();
   if (!res.ok) throw new Error(`export failed: HTTP ${res.status} ${text}`);

@@ -1,0 +1,113 @@
+/**
+ * Start-up on embedded defaults: GridPulse starts in a temp data dir with no external service, reports
+ * every store, keeps its data across a restart, and keeps a committed row when the process is killed.
+ */
+import assert from "node:assert/strict";
+import { loadConfig } from "../core/config.ts";
+import { startGridPulse } from "../core/boot.ts";
+import { silentLogger } from "../core/log.ts";
+
+function embeddedConfig(dataDir: string) {
+  // No service URLs: everything embedded. Port 0: any free port.
+  return loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATE: "off" });
+}
+
+Deno.test("startGridPulse() on embedded defaults reports every store and keeps data across a restart", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-start-" });
+  try {
+    const lines: string[] = [];
+    let running = await startGridPulse(embeddedConfig(dataDir), {
+      log: silentLogger,
+      print: (l) => lines.push(l),
+    });
+    try {
+      assert.match(lines.join("\n"), /postgres +embedded PGlite .*fsync on commit/);
+      assert.match(lines.join("\n"), /documents +PostgreSQL JSONB tables/);
+      assert.match(lines.join("\n"), /cache +in-process/);
+      assert.match(lines.join("\n"), /series +off/);
+      assert.match(
+        lines.find((l) => l.startsWith("GridPulse is running"))!,
+        /^GridPulse is running at http:\/\/127\.0\.0\.1:\d+$/,
+      );
+      const statuses = await running.services.health();
+      const byStore = Object.fromEntries(statuses.map((s) => [s.store, s]));
+      assert.equal(byStore.postgres.state, "up");
+      assert.equal(byStore.postgres.backend, "embedded PGlite");
+      assert.equal(byStore.cache.state, "up");
+      assert.equal(byStore.documents.state, "up");
+      const page = await fetch(`${running.url}/`);
+      assert.equal(page.status, 200);
+      await page.body?.cancel();
+      await running.services
+        .sql`insert into plants (name, asset_type, capacity_mw) values ('Kept', 'hydro', 12)`;
+    } finally {
+      await running.stop();
+    }
+    running = await startGridPulse(embeddedConfig(dataDir), { log: silentLogger, print: () => {} });
+    try {
+      const rows = await running.services.sql`select capacity_mw from plants where name = 'Kept'`;
+      assert.deepEqual(rows.map((r) => r.capacity_mw), [12]);
+    } finally {
+      await running.stop();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("embedded PostgreSQL keeps a committed row when the process is killed", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-crash-" });
+  try {
+    const script = `
+      import { openPostgres } from "${new URL("../stores/postgres/client.ts", import.meta.url)}";
+      import { migrate } from "${new URL("../stores/postgres/migrate.ts", import.meta.url)}";
+      import { silentLogger } from "${new URL("../core/log.ts", import.meta.url)}";
+      const pg = await openPostgres({ dataDir: ${JSON.stringify(dataDir)}, log: silentLogger });
+      await migrate(pg.sql);
+      await pg.sql\`insert into plants (name, asset_type, capacity_mw) values ('Survivor', 'wind', 7)\`;
+      console.log("committed");
+      await new Promise(() => {}); // hang until killed
+    `;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--ext=ts", script],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    while (!out.includes("committed")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += value;
+    }
+    child.kill("SIGKILL");
+    await child.status;
+    await reader.cancel();
+    assert.ok(out.includes("committed"), "the child never committed");
+    // The lock file of the killed process is stale: the next start must take it over.
+    const running = await startGridPulse(embeddedConfig(dataDir), { log: silentLogger, print: () => {} });
+    try {
+      const rows = await running.services.sql`select name from plants where name = 'Survivor'`;
+      assert.equal(rows.length, 1);
+    } finally {
+      await running.stop();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("startGridPulse() refuses a second process on the same embedded data dir", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-lock-" });
+  try {
+    await Deno.mkdir(dataDir, { recursive: true });
+    // A live process (pid 1 always exists) holds the lock.
+    await Deno.writeTextFile(`${dataDir}/pg.lock`, "1");
+    await assert.rejects(
+      startGridPulse(embeddedConfig(dataDir), { log: silentLogger, print: () => {} }),
+      /in use by process 1/,
+    );
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
