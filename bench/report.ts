@@ -24,6 +24,8 @@ export interface MachineInfo {
   v8?: string;
   broker?: string;
   postgres?: string;
+  /** 1-minute load average when the run started: anything well above 0 means others share the machine. */
+  loadAvg1m?: number;
 }
 
 /** Raw limits measured in the same run. */
@@ -35,8 +37,11 @@ export interface RawFigures {
     seconds: number;
     publisherCpuPercent?: number;
     brokerCpuPercent?: number;
+    subscriberCpuPercent?: number;
+    /** The whole machine's CPU in the window, % of one core: what is left beyond the three is others'. */
+    machineCpuPercent?: number;
   };
-  copy?: { rowsPerS: number; rows: number; seconds: number; method: string };
+  copy?: { rowsPerS: number; rows: number; seconds: number; method: string; unnestRowsPerS?: number };
 }
 
 /** Sustained ingest. */
@@ -53,6 +58,7 @@ export interface IngestFigures {
   appPeakRssMb: number;
   brokerCpuPercent?: number;
   publisherCpuPercent?: number;
+  machineCpuPercent?: number;
 }
 
 /** Alert latency at a fixed share of the sustained rate. */
@@ -138,12 +144,16 @@ function rawRows(raw: RawFigures): Row[] {
     rows.push(["", "  delivered / published", `${raw.mqtt.delivered} / ${raw.mqtt.published}`]);
     rows.push([
       "",
-      "  broker / publisher CPU",
-      `${fmt(raw.mqtt.brokerCpuPercent)}% / ${fmt(raw.mqtt.publisherCpuPercent)}%`,
+      "  CPU broker / pub / sub / machine",
+      `${fmt(raw.mqtt.brokerCpuPercent)}% / ${fmt(raw.mqtt.publisherCpuPercent)}% / ` +
+      `${fmt(raw.mqtt.subscriberCpuPercent)}% / ${fmt(raw.mqtt.machineCpuPercent)}%`,
     ]);
   }
   if (raw.copy) {
     rows.push(["raw", `PostgreSQL ${raw.copy.method}`, fmt(raw.copy.rowsPerS, "rows/s")]);
+    if (raw.copy.unnestRowsPerS !== undefined) {
+      rows.push(["", "  same rows, unnest inserts of 5,000", fmt(raw.copy.unnestRowsPerS, "rows/s")]);
+    }
   }
   return rows;
 }
@@ -157,7 +167,11 @@ function ingestRows(i: IngestFigures): Row[] {
     ["", "  ratio", ratio],
     ["", "  published / stored", `${i.published} / ${i.stored}${i.published === i.stored ? "" : "  LOST"}`],
     ["", "  app CPU / peak RSS", `${fmt(i.appCpuPercent)}% / ${fmt(i.appPeakRssMb, "MB")}`],
-    ["", "  broker / publisher CPU", `${fmt(i.brokerCpuPercent)}% / ${fmt(i.publisherCpuPercent)}%`],
+    [
+      "",
+      "  CPU broker / pub / machine",
+      `${fmt(i.brokerCpuPercent)}% / ${fmt(i.publisherCpuPercent)}% / ${fmt(i.machineCpuPercent)}%`,
+    ],
   ];
 }
 
@@ -195,6 +209,7 @@ export function formatTable(report: BenchReport): string {
     ["machine", "cpu", `${m.cpu ?? "?"} (${m.cores ?? "?"} cores, ${fmt(m.memoryGb, "GB")})`],
     ["", "runtime", `Deno ${m.deno ?? "?"} on ${m.os ?? "?"} ${m.kernel ?? ""}`.trim()],
     ["", "services", `${m.broker ?? "?"}; ${m.postgres ?? "?"}`],
+    ["", "load average at start", fmt(m.loadAvg1m)],
     ...(report.raw ? rawRows(report.raw) : []),
     ...(report.ingest ? ingestRows(report.ingest) : []),
     ...(report.alerts ? alertRows(report.alerts) : []),
