@@ -1,14 +1,19 @@
 /**
- * The sections that need the app running: it is started once as its own process on the run's broker
- * and database, checked to ingest at all (a probe of a few readings), then loaded section by section.
+ * The sections that need the app: it is started once as its own process on the run's broker and
+ * database, checked to ingest at all (a probe of a few readings), then loaded section by section:
+ * sustained ingest, alert latency and the API at half the sustained rate; finally the actor-scale
+ * section starts fresh app processes of its own.
  * @module
  */
 import type { BenchOptions } from "./flags.ts";
 import type { BenchBroker } from "./broker.ts";
 import type { BenchDatabase } from "./database.ts";
 import type { BenchReport } from "./report.ts";
-import { type AppProcess, startApp } from "./app.ts";
+import { type AppProcess, BENCH_ADMIN_PASSWORD, startApp } from "./app.ts";
 import { measureSustainedIngest, type ReadingCounter, readingCounter, waitForStored } from "./sustained.ts";
+import { measureAlertLatency } from "./alert_latency.ts";
+import { login, measureApi } from "./api_section.ts";
+import { measureActorScale } from "./actor_scale.ts";
 import { WireClient } from "./wire_client.ts";
 
 /** What every section gets. */
@@ -22,6 +27,12 @@ export interface SectionContext {
   workDir: string;
   log: (line: string) => void;
 }
+
+/** Gap plants report every second, and the detector's default factor k = 3 (actors/detectors/gap.ts). */
+const GAP_INTERVAL_S = 1;
+const GAP_FACTOR = 3;
+/** Background rate of the alert and API sections: the issue's "half load". */
+const HALF = 0.5;
 
 const encoder = new TextEncoder();
 
@@ -56,39 +67,107 @@ async function probeIngest(ctx: SectionContext, counter: ReadingCounter, timeout
   return stored;
 }
 
-async function ingestSection(ctx: SectionContext, app: AppProcess, counter: ReadingCounter): Promise<void> {
-  const { options, report } = ctx;
-  ctx.log(`sustained ingest: ${options.plants} plants for ${options.durationS} s`);
-  report.ingest = await measureSustainedIngest({
-    brokerUrl: ctx.broker.url,
-    brokerPid: ctx.broker.pid,
-    appPid: app.pid,
-    plantsFile: ctx.plantsFile,
-    plants: options.plants,
-    durationS: options.durationS,
-    connections: options.connections,
-    window: options.window,
-    maxBacklog: options.maxBacklog,
-    rate: options.rate,
-    counter,
-    rawMqttPerS: report.raw?.mqtt?.msgPerS,
-  });
+function halfRate(ctx: SectionContext): number {
+  const sustained = ctx.report.ingest?.readingsPerS;
+  if (ctx.options.rate > 0) return Math.round(ctx.options.rate * HALF);
+  if (sustained) return Math.round(sustained * HALF);
+  ctx.report.notes.push("no sustained rate measured: alert and API sections ran at 1,000 msg/s");
+  return 1_000;
 }
 
-/** Starts the app, runs the selected sections, stops it. */
+/** Runs one section, turning its failure into a note so the others still run. */
+async function section(ctx: SectionContext, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    ctx.report.notes.push(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function loadedSections(
+  ctx: SectionContext,
+  app: AppProcess,
+  counter: ReadingCounter,
+  extra: { spikePlants: string[]; gapPlants: string[] },
+): Promise<void> {
+  const { options, report, broker } = ctx;
+  const common = { connections: options.connections, window: options.window, plantsFile: ctx.plantsFile };
+  if (options.sections.includes("ingest")) {
+    await section(ctx, "ingest", async () => {
+      ctx.log(`sustained ingest: ${options.plants} plants for ${options.durationS} s`);
+      report.ingest = await measureSustainedIngest({
+        ...common,
+        brokerUrl: broker.url,
+        brokerPid: broker.pid,
+        appPid: app.pid,
+        plants: options.plants,
+        durationS: options.durationS,
+        maxBacklog: options.maxBacklog,
+        rate: options.rate,
+        counter,
+        rawMqttPerS: report.raw?.mqtt?.msgPerS,
+      });
+    });
+  }
+  const needsToken = options.sections.includes("api") || options.sections.includes("alerts");
+  const token = needsToken
+    ? await login(app.url, "admin", BENCH_ADMIN_PASSWORD).catch((error) => {
+      report.notes.push(`no API token (${error.message}): /api/stream and API sections skipped`);
+      return undefined;
+    })
+    : undefined;
+  if (options.sections.includes("alerts")) {
+    await section(ctx, "alerts", async () => {
+      const rate = halfRate(ctx);
+      ctx.log(`alert latency: ${extra.spikePlants.length} spikes at ${rate} msg/s`);
+      report.alerts = await measureAlertLatency({
+        ...common,
+        sql: ctx.db.sql,
+        brokerUrl: broker.url,
+        rate,
+        durationS: options.durationS,
+        spikePlants: extra.spikePlants,
+        gapPlants: extra.gapPlants,
+        gapIntervalS: GAP_INTERVAL_S,
+        gapFactor: GAP_FACTOR,
+        stream: token ? { url: app.url, token } : undefined,
+      });
+    });
+  }
+  if (options.sections.includes("api") && token) {
+    await section(ctx, "api", async () => {
+      const rate = halfRate(ctx);
+      ctx.log(`API: ${options.apiDurationS} s per endpoint while ingest runs at ${rate} msg/s`);
+      report.api = await measureApi({
+        ...common,
+        appUrl: app.url,
+        token,
+        brokerUrl: broker.url,
+        rate,
+        durationS: options.apiDurationS,
+        apiConnections: options.apiConnections,
+      });
+    });
+  }
+}
+
+/** Starts the app, runs the selected sections, stops it; then the actor-scale section. */
 export async function runAppSections(ctx: SectionContext): Promise<void> {
   const { options, report, db } = ctx;
-  await db.release();
+  if (db.kind === "embedded") {
+    report.notes.push(
+      "embedded PGlite serves one connection (the app's): the app sections need DATABASE_URL",
+    );
+    return;
+  }
+  const extra = {
+    spikePlants: await db.insertPlants(options.spikes),
+    gapPlants: await db.insertPlants(options.gapPlants, { expectedIntervalS: GAP_INTERVAL_S }),
+  };
   ctx.log("starting the app (deno run -A main.ts)");
   const app = await startApp({ env: appEnv(ctx), cpuProfDir: options.cpuProfDir, verbose: options.verbose });
   ctx.log(`app ${app.url} (pid ${app.pid}) started in ${(app.startMs / 1000).toFixed(1)} s`);
   try {
-    if (db.kind === "embedded") {
-      report.notes.push(
-        "embedded PGlite serves one connection (the app's): ingest, alert and actor sections need DATABASE_URL",
-      );
-      return;
-    }
     const counter = await readingCounter(db.sql);
     const probed = await probeIngest(ctx, counter, 10_000);
     if (probed < 20) {
@@ -98,9 +177,19 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
       );
       return;
     }
-    if (options.sections.includes("ingest")) await ingestSection(ctx, app, counter);
+    await loadedSections(ctx, app, counter, extra);
   } finally {
     await app.stop();
-    await db.reopen();
+  }
+  if (options.sections.includes("actors")) {
+    await section(ctx, "actors", async () => {
+      report.actors = await measureActorScale({
+        db,
+        appEnv: appEnv(ctx),
+        scales: options.actorScales,
+        verbose: options.verbose,
+        log: ctx.log,
+      });
+    });
   }
 }

@@ -1,0 +1,104 @@
+/**
+ * Scale of actors: the app's resident memory with many plants registered and idle, and how long it takes
+ * to activate them all. Each scale is a fresh app process (so earlier load does not inflate the heap):
+ * plants are inserted up to the scale, the app starts, `/metrics` is polled until `gridpulse_actors`
+ * reaches the count (activation = spawn -> that moment), then after a short idle the RSS is sampled.
+ * Memory per actor = (RSS at scale - RSS of a baseline start with the run's few plants) / added actors.
+ * @module
+ */
+import { type AppProcess, startApp } from "./app.ts";
+import type { BenchDatabase } from "./database.ts";
+import { readProcess } from "./proc.ts";
+import type { ActorScaleFigures } from "./report.ts";
+
+/** Options for {@linkcode measureActorScale}. */
+export interface ActorScaleOptions {
+  db: BenchDatabase;
+  appEnv: Record<string, string>;
+  scales: number[];
+  verbose: boolean;
+  log: (line: string) => void;
+  /** @default {180000} */
+  activationTimeoutMs?: number;
+}
+
+/** Sum of a Prometheus family's samples in exposition text (undefined when the family is absent). */
+export function metricSum(text: string, name: string): number | undefined {
+  let sum: number | undefined;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(name) || (line[name.length] !== " " && line[name.length] !== "{")) continue;
+    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (Number.isFinite(value)) sum = (sum ?? 0) + value;
+  }
+  return sum;
+}
+
+/** Polls `/metrics` until `gridpulse_actors` >= `count`; resolves with when (bench clock), or undefined. */
+async function waitForActors(app: AppProcess, count: number, timeoutMs: number): Promise<number | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      const response = await fetch(new URL("/metrics", app.url));
+      const text = await response.text();
+      const actors = response.ok ? metricSum(text, "gridpulse_actors") : undefined;
+      if (actors === undefined) return undefined;
+      if (actors >= count) return performance.now();
+    } catch { /* not serving yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+/** Median RSS of a few samples `intervalMs` apart, MB. */
+async function idleRss(pid: number, samples = 5, intervalMs = 200): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await new Promise((r) => setTimeout(r, intervalMs));
+    values.push((readProcess(pid)?.rssKb ?? 0) / 1024);
+  }
+  return values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+async function plantCount(db: BenchDatabase): Promise<number> {
+  return Number((await db.sql`select count(*)::int as n from plants where active`)[0].n);
+}
+
+/** One fresh app with what is registered now: activation time and idle RSS. */
+async function measureOnce(options: ActorScaleOptions, plants: number) {
+  await options.db.release();
+  const spawned = performance.now();
+  const app = await startApp({ env: options.appEnv, verbose: options.verbose });
+  try {
+    const activeAt = await waitForActors(app, plants, options.activationTimeoutMs ?? 180_000);
+    await new Promise((r) => setTimeout(r, 1_000)); // let start-up garbage go before sampling
+    return {
+      rssMb: await idleRss(app.pid),
+      activationS: ((activeAt ?? spawned + app.startMs) - spawned) / 1000,
+    };
+  } finally {
+    await app.stop();
+    await options.db.reopen();
+  }
+}
+
+/** Measures each scale in ascending order (plants are only ever added). */
+export async function measureActorScale(options: ActorScaleOptions): Promise<ActorScaleFigures[]> {
+  const basePlants = await plantCount(options.db);
+  options.log(`actor scale: baseline app with ${basePlants} plants`);
+  const base = await measureOnce(options, basePlants);
+  const out: ActorScaleFigures[] = [];
+  for (const scale of [...options.scales].sort((a, b) => a - b)) {
+    const have = await plantCount(options.db);
+    if (scale > have) await options.db.insertPlants(scale - have);
+    options.log(`actor scale: ${scale} plants registered`);
+    const at = await measureOnce(options, scale);
+    out.push({
+      plants: scale,
+      rssBeforeMb: base.rssMb,
+      rssAfterMb: at.rssMb,
+      kbPerActor: ((at.rssMb - base.rssMb) * 1024) / Math.max(1, scale - basePlants),
+      activationS: at.activationS,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,182 @@
+/**
+ * Alert latency at a fixed share of the sustained rate. Background telemetry runs at `rate` from the
+ * load process; the bench itself drives dedicated plants, so their readings are never interleaved with
+ * the background's (which could make a spike look out of order and skip detection):
+ *
+ * - spike plants get 12 normal readings (past the baseline warm-up of 10), then ONE spike each, spread
+ *   evenly over the phase: latency = publish -> the Spike alert row committed (a trigger on `alerts`
+ *   in the run's database NOTIFYs at commit; the bench LISTENs) and -> the event on `/api/stream`;
+ * - gap plants (expected interval 1 s) get a few readings and go silent: lateness = the System alert
+ *   committed - (last publish + gap factor x interval). Measured from publish, not from the app's
+ *   receipt, so transport delay counts against the app: the figure can only be pessimistic.
+ * @module
+ */
+import type { Sql } from "../stores/postgres/client.ts";
+import { Histogram } from "./histogram.ts";
+import { LoadProcess } from "./load.ts";
+import type { AlertFigures } from "./report.ts";
+import { openSse, type SseStream } from "./sse.ts";
+import { WireClient } from "./wire_client.ts";
+
+/** Options for {@linkcode measureAlertLatency}. */
+export interface AlertLatencyOptions {
+  sql: Sql;
+  brokerUrl: string;
+  /** Background plants (the load process publishes for them). */
+  plantsFile: string;
+  spikePlants: string[];
+  gapPlants: string[];
+  /** Background messages per second. */
+  rate: number;
+  durationS: number;
+  connections: number;
+  window: number;
+  /** Gap detector settings of the gap plants: `expected_interval_s` and factor k. */
+  gapIntervalS: number;
+  gapFactor: number;
+  /** The app's URL and a bearer token, for `/api/stream`; without them only commits are measured. */
+  stream?: { url: string; token: string };
+}
+
+/** An alert row change, as the trigger reports it. */
+interface AlertNotice {
+  plant: string;
+  type: string;
+  op: string;
+  at: number;
+}
+
+const CHANNEL = "bench_alerts";
+const encoder = new TextEncoder();
+const WARMUP_READINGS = 12;
+
+/** Creates the NOTIFY trigger on `alerts` (only in the run's own database). */
+export async function installAlertNotify(sql: Sql): Promise<void> {
+  await sql.unsafe(`
+    create or replace function bench_alert_notify() returns trigger language plpgsql as $$
+    begin
+      perform pg_notify('${CHANNEL}', json_build_object('plant', new.plant_id, 'type', new.type, 'op', tg_op)::text);
+      return new;
+    end $$;
+    drop trigger if exists bench_alert_notify on alerts;
+    create trigger bench_alert_notify after insert or update on alerts
+      for each row execute function bench_alert_notify();`);
+}
+
+function topic(id: string): Uint8Array {
+  return encoder.encode(`gridpulse/plants/${id}/telemetry`);
+}
+
+/** Sends `count` normal readings (50 MW, timestamps 1 ms apart, ending before now) for each plant. */
+function warmUp(client: WireClient, plants: string[], count: number): number {
+  const start = Date.now() - 10_000;
+  for (const id of plants) {
+    for (let k = 0; k < count; k++) client.publish(topic(id), encoder.encode(`{"ts":${start + k},"mw":50}`));
+  }
+  client.flush();
+  return performance.now();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Runs the phase; resolves with the latency figures. */
+export async function measureAlertLatency(options: AlertLatencyOptions): Promise<AlertFigures> {
+  const { sql } = options;
+  await installAlertNotify(sql);
+  const notices: AlertNotice[] = [];
+  const listener = await sql.listen(CHANNEL, (payload) => {
+    const at = performance.now();
+    notices.push({ ...JSON.parse(payload), at });
+  });
+  const streamed = new Map<string, number>();
+  let stream: SseStream | undefined;
+  if (options.stream) {
+    stream = await openSse(
+      new URL("/api/stream?kind=alert", options.stream.url).toString(),
+      { authorization: `Bearer ${options.stream.token}` },
+      (event, at) => {
+        for (const id of options.spikePlants) {
+          if (!streamed.has(id) && event.data.includes(id) && event.data.includes("Spike")) {
+            streamed.set(id, at);
+          }
+        }
+      },
+    );
+  }
+  const background = await LoadProcess.spawn({
+    mode: "publish",
+    url: options.brokerUrl,
+    clientPrefix: `bench-alerts-${crypto.randomUUID().slice(0, 8)}`,
+    plantsFile: options.plantsFile,
+    connections: options.connections,
+    window: options.window,
+    rate: options.rate,
+    durationMs: options.durationS * 1000 + 4_000,
+    credit: false,
+  });
+  const client = await WireClient.connect(options.brokerUrl, {
+    clientId: `bench-spikes-${crypto.randomUUID().slice(0, 8)}`,
+  });
+  try {
+    warmUp(client, options.spikePlants, WARMUP_READINGS);
+    const gapLastPublish = warmUp(client, options.gapPlants, 3);
+    await sleep(1_000); // the warm-up readings are through the pipeline well before the first spike
+    const published = new Map<string, number>();
+    const spacing = (options.durationS * 1000) / Math.max(1, options.spikePlants.length);
+    const t0 = performance.now();
+    for (const [i, id] of options.spikePlants.entries()) {
+      await sleep(t0 + i * spacing - performance.now());
+      client.publish(topic(id), encoder.encode(`{"ts":${Date.now()},"mw":250}`));
+      published.set(id, performance.now());
+      client.flush();
+    }
+    const gapDeadline = gapLastPublish + options.gapFactor * options.gapIntervalS * 1000;
+    await sleep(Math.max(performance.now() + 2_000, gapDeadline + 3_000) - performance.now());
+    return summarise(options, notices, published, streamed, gapLastPublish, gapDeadline);
+  } finally {
+    await client.close();
+    await background.stop();
+    stream?.close();
+    await listener.unlisten();
+  }
+}
+
+function summarise(
+  options: AlertLatencyOptions,
+  notices: AlertNotice[],
+  published: Map<string, number>,
+  streamed: Map<string, number>,
+  gapLastPublish: number,
+  gapDeadline: number,
+): AlertFigures {
+  const committed = new Histogram();
+  const stream = new Histogram();
+  const gap = new Histogram();
+  let missedSpikes = 0;
+  for (const [id, at] of published) {
+    const notice = notices.find((n) => n.plant === id && n.type === "Spike" && n.at >= at);
+    if (notice) committed.record(notice.at - at);
+    else missedSpikes++;
+    const seen = streamed.get(id);
+    if (seen !== undefined && seen >= at) stream.record(seen - at);
+  }
+  let missedGaps = 0;
+  for (const id of options.gapPlants) {
+    // The plant was silent since the app started, so an earlier gap alert may exist; ours opens after
+    // the readings resolved that one: the first System insert well after the last reading.
+    const notice = notices.find((n) =>
+      n.plant === id && n.type === "System" && n.op === "INSERT" && n.at > gapLastPublish + 500
+    );
+    if (notice) gap.record(notice.at - gapDeadline);
+    else missedGaps++;
+  }
+  return {
+    rate: options.rate,
+    spikes: published.size,
+    committed: committed.summary(),
+    stream: options.stream ? stream.summary() : undefined,
+    gapLateness: options.gapPlants.length ? gap.summary() : undefined,
+    missedSpikes,
+    missedGaps,
+  };
+}
