@@ -20,6 +20,8 @@ export interface ActorScaleOptions {
   log: (line: string) => void;
   /** @default {180000} */
   activationTimeoutMs?: number;
+  /** Idle RSS of a fresh app with the plants registered now, when already measured (saves a start). */
+  baselineRssMb?: number;
 }
 
 /** Sum of a Prometheus family's samples in exposition text (undefined when the family is absent). */
@@ -50,7 +52,7 @@ async function waitForActors(app: AppProcess, count: number, timeoutMs: number):
 }
 
 /** Median RSS of a few samples `intervalMs` apart, MB. */
-async function idleRss(pid: number, samples = 5, intervalMs = 200): Promise<number> {
+export async function idleRss(pid: number, samples = 5, intervalMs = 150): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < samples; i++) {
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -70,7 +72,7 @@ async function measureOnce(options: ActorScaleOptions, plants: number) {
   const app = await startApp({ env: options.appEnv, verbose: options.verbose });
   try {
     const activeAt = await waitForActors(app, plants, options.activationTimeoutMs ?? 180_000);
-    await new Promise((r) => setTimeout(r, 1_000)); // let start-up garbage go before sampling
+    await new Promise((r) => setTimeout(r, 500)); // let start-up garbage go before sampling
     return {
       rssMb: await idleRss(app.pid),
       activationS: ((activeAt ?? spawned + app.startMs) - spawned) / 1000,
@@ -84,8 +86,11 @@ async function measureOnce(options: ActorScaleOptions, plants: number) {
 /** Measures each scale in ascending order (plants are only ever added). */
 export async function measureActorScale(options: ActorScaleOptions): Promise<ActorScaleFigures[]> {
   const basePlants = await plantCount(options.db);
-  options.log(`actor scale: baseline app with ${basePlants} plants`);
-  const base = await measureOnce(options, basePlants);
+  let baseRss = options.baselineRssMb;
+  if (baseRss === undefined) {
+    options.log(`actor scale: baseline app with ${basePlants} plants`);
+    baseRss = (await measureOnce(options, basePlants)).rssMb;
+  }
   const out: ActorScaleFigures[] = [];
   for (const scale of [...options.scales].sort((a, b) => a - b)) {
     const have = await plantCount(options.db);
@@ -94,9 +99,9 @@ export async function measureActorScale(options: ActorScaleOptions): Promise<Act
     const at = await measureOnce(options, scale);
     out.push({
       plants: scale,
-      rssBeforeMb: base.rssMb,
+      rssBeforeMb: baseRss,
       rssAfterMb: at.rssMb,
-      kbPerActor: ((at.rssMb - base.rssMb) * 1024) / Math.max(1, scale - basePlants),
+      kbPerActor: ((at.rssMb - baseRss) * 1024) / Math.max(1, scale - basePlants),
       activationS: at.activationS,
     });
   }

@@ -13,7 +13,7 @@ import { type AppProcess, BENCH_ADMIN_PASSWORD, startApp } from "./app.ts";
 import { measureSustainedIngest, type ReadingCounter, readingCounter, waitForStored } from "./sustained.ts";
 import { measureAlertLatency } from "./alert_latency.ts";
 import { login, measureApi } from "./api_section.ts";
-import { measureActorScale } from "./actor_scale.ts";
+import { idleRss, measureActorScale } from "./actor_scale.ts";
 import { WireClient } from "./wire_client.ts";
 
 /** What every section gets. */
@@ -105,6 +105,7 @@ async function loadedSections(
         maxBacklog: options.maxBacklog,
         rate: options.rate,
         counter,
+        postgresPids: await ctx.db.backendPids(),
         rawMqttPerS: report.raw?.mqtt?.msgPerS,
       });
     });
@@ -132,6 +133,9 @@ async function loadedSections(
         gapFactor: GAP_FACTOR,
         stream: token ? { url: app.url, token } : undefined,
       });
+      if (token && report.alerts.stream?.count === 0) {
+        report.notes.push("no Spike alert event reached /api/stream during the alert phase");
+      }
     });
   }
   if (options.sections.includes("api") && token) {
@@ -167,9 +171,12 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
   ctx.log("starting the app (deno run -A main.ts)");
   const app = await startApp({ env: appEnv(ctx), cpuProfDir: options.cpuProfDir, verbose: options.verbose });
   ctx.log(`app ${app.url} (pid ${app.pid}) started in ${(app.startMs / 1000).toFixed(1)} s`);
+  let baselineRssMb: number | undefined;
   try {
     const counter = await readingCounter(db.sql);
     const probed = await probeIngest(ctx, counter, 10_000);
+    // Fresh, idle, every actor active (the probe went through): the actor-scale section's baseline.
+    baselineRssMb = await idleRss(app.pid);
     if (probed < 20) {
       report.notes.push(
         `the app stored ${probed} of 20 probe readings in 10 s: it does not ingest MQTT telemetry ` +
@@ -189,6 +196,7 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
         scales: options.actorScales,
         verbose: options.verbose,
         log: ctx.log,
+        baselineRssMb,
       });
     });
   }

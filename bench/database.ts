@@ -41,6 +41,11 @@ export interface BenchDatabase {
   release(): Promise<void>;
   /** Embedded: opens the bench's connection again once the app stopped. External: nothing. */
   reopen(): Promise<void>;
+  /**
+   * Process ids of the server's backends serving this database (to sample their CPU when the server
+   * runs on this machine); empty for the embedded one, which runs inside the app.
+   */
+  backendPids(): Promise<number[]>;
   /** Drops the database (external) or removes the data directory (embedded). */
   close(): Promise<void>;
 }
@@ -94,6 +99,10 @@ async function openExternal(baseUrl: string): Promise<BenchDatabase> {
     insertPlants: (count, options) => insertPlants(opened.sql, count, options?.expectedIntervalS),
     release: () => Promise.resolve(),
     reopen: () => Promise.resolve(),
+    backendPids: async () =>
+      (await opened.sql`select pid from pg_stat_activity where datname = current_database()`).map((r) =>
+        Number(r.pid)
+      ),
     close: async () => {
       await opened.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -127,6 +136,7 @@ async function openEmbedded(): Promise<BenchDatabase> {
     reopen: async () => {
       store ??= await openPostgres({ dataDir, log: silentLogger });
     },
+    backendPids: () => Promise.resolve([]),
     close: async () => {
       await store?.close();
       store = undefined;

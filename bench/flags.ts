@@ -73,20 +73,20 @@ const FULL = {
 } as const;
 
 const QUICK = {
-  durationS: 6,
+  durationS: 5,
   plants: 1_000,
   copyRows: 50_000,
   spikes: 40,
   gapPlants: 10,
   actorScales: [10_000],
-  apiDurationS: 3,
+  apiDurationS: 2,
 } as const;
 
 /** The usage text (`--help`). */
 export const USAGE = `deno task bench [options]
 
   --quick               CI-sized run, under 60 s (shorter phases, 10k actors only)
-  --duration S          seconds of publishing per throughput phase (default 30, quick 6)
+  --duration S          seconds of publishing per throughput phase (default 30, quick 5)
   --plants N            plants publishing telemetry (default 1000)
   --rate R              ingest publish rate in msg/s, 0 = as fast as accepted (default 0)
   --copy-rows N         rows for the raw COPY measurement (default 200000, quick 50000)
@@ -96,7 +96,7 @@ export const USAGE = `deno task bench [options]
   --spikes N            injected spikes for alert latency (default 200, quick 40)
   --gap-plants N        silent plants for data-gap lateness (default 20, quick 10)
   --actors N[,N]        registered plants for the actor-scale section (default 10000,100000)
-  --api-duration S      seconds of load per API endpoint (default 10, quick 3)
+  --api-duration S      seconds of load per API endpoint (default 10, quick 2)
   --api-connections N   API load generator connections (default 10)
   --only a,b            sections to run: ${SECTIONS.join(", ")} (default all)
   --broker B            mosquitto | aedes (default: mosquitto when MQTT_URL is set, else aedes)

@@ -16,7 +16,7 @@ Deno.test("parseBenchFlags() --quick shortens the defaults but keeps explicit fl
   assert.deepEqual(o.quick, true);
   assert.deepEqual(o.durationS, 9);
   assert.deepEqual(o.actorScales, [10_000]);
-  assert.deepEqual(o.apiDurationS, 3);
+  assert.deepEqual(o.apiDurationS, 2);
 });
 
 Deno.test("parseBenchFlags() reads numbers with separators and lists", () => {

@@ -50,6 +50,13 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchReport
     notes: [],
   };
   const log = (line: string) => progress(options, line);
+  const load = report.machine.loadAvg1m ?? 0;
+  if (load > (report.machine.cores ?? 1) * 0.5) {
+    report.notes.push(
+      `the machine was busy when the run started (load average ${load} on ${report.machine.cores} cores): ` +
+        "every figure shares the CPU with other processes; compare runs only on a quiet machine",
+    );
+  }
   const broker = await startBenchBroker(options.broker);
   cleanup.add(() => broker.close());
   report.machine.broker = `${broker.version} on ${broker.url}`;

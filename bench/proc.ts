@@ -148,3 +148,21 @@ export class ProcessSampler {
     };
   }
 }
+
+/** Samples several processes (PostgreSQL's backends of one database) and adds up their CPU. */
+export class GroupSampler {
+  #samplers: ProcessSampler[];
+
+  constructor(pids: number[], options: ProcessSamplerOptions = {}) {
+    this.#samplers = pids.map((pid) => new ProcessSampler(pid, options));
+  }
+
+  start(): void {
+    for (const s of this.#samplers) s.start();
+  }
+
+  /** Total mean CPU of the group over the window, in % of one core. */
+  stop(): number {
+    return this.#samplers.reduce((sum, s) => sum + s.stop().cpuPercent, 0);
+  }
+}

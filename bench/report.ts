@@ -58,6 +58,8 @@ export interface IngestFigures {
   appPeakRssMb: number;
   brokerCpuPercent?: number;
   publisherCpuPercent?: number;
+  /** PostgreSQL backends serving the run's database (local server only). */
+  postgresCpuPercent?: number;
   machineCpuPercent?: number;
 }
 
@@ -169,8 +171,9 @@ function ingestRows(i: IngestFigures): Row[] {
     ["", "  app CPU / peak RSS", `${fmt(i.appCpuPercent)}% / ${fmt(i.appPeakRssMb, "MB")}`],
     [
       "",
-      "  CPU broker / pub / machine",
-      `${fmt(i.brokerCpuPercent)}% / ${fmt(i.publisherCpuPercent)}% / ${fmt(i.machineCpuPercent)}%`,
+      "  CPU broker / pub / postgres / machine",
+      `${fmt(i.brokerCpuPercent)}% / ${fmt(i.publisherCpuPercent)}% / ${fmt(i.postgresCpuPercent)}% / ` +
+      `${fmt(i.machineCpuPercent)}%`,
     ],
   ];
 }
