@@ -55,6 +55,11 @@ export interface IngestFigures {
   published: number;
   stored: number;
   appCpuPercent: number;
+  /**
+   * App CPU time per stored reading, µs: the efficiency figure before/after comparisons use, as it
+   * hardly moves when other processes share the machine (throughput does).
+   */
+  appCpuUsPerReading?: number;
   appPeakRssMb: number;
   brokerCpuPercent?: number;
   publisherCpuPercent?: number;
@@ -168,7 +173,11 @@ function ingestRows(i: IngestFigures): Row[] {
     ["ingest", `sustained, ${i.plants} plants`, fmt(i.readingsPerS, "readings/s")],
     ["", "  ratio", ratio],
     ["", "  published / stored", `${i.published} / ${i.stored}${i.published === i.stored ? "" : "  LOST"}`],
-    ["", "  app CPU / peak RSS", `${fmt(i.appCpuPercent)}% / ${fmt(i.appPeakRssMb, "MB")}`],
+    [
+      "",
+      "  app CPU / per reading / peak RSS",
+      `${fmt(i.appCpuPercent)}% / ${fmt(i.appCpuUsPerReading, "µs")} / ${fmt(i.appPeakRssMb, "MB")}`,
+    ],
     [
       "",
       "  CPU broker / pub / postgres / machine",

@@ -127,6 +127,7 @@ export async function measureSustainedIngest(options: SustainedOptions): Promise
     published: done.acked,
     stored,
     appCpuPercent: app.cpuPercent,
+    appCpuUsPerReading: stored ? (app.cpuPercent / 100) * app.seconds * 1e6 / stored : undefined,
     appPeakRssMb: app.peakRssMb,
     brokerCpuPercent: broker.cpuPercent,
     publisherCpuPercent: pub.cpuPercent,
