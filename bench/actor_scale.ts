@@ -10,6 +10,7 @@ import { type AppProcess, startApp } from "./app.ts";
 import type { BenchDatabase } from "./database.ts";
 import { readProcess } from "./proc.ts";
 import type { ActorScaleFigures } from "./report.ts";
+import { metricSum } from "./prometheus.ts";
 
 /** Options for {@linkcode measureActorScale}. */
 export interface ActorScaleOptions {
@@ -22,17 +23,6 @@ export interface ActorScaleOptions {
   activationTimeoutMs?: number;
   /** Idle RSS of a fresh app with the plants registered now, when already measured (saves a start). */
   baselineRssMb?: number;
-}
-
-/** Sum of a Prometheus family's samples in exposition text (undefined when the family is absent). */
-export function metricSum(text: string, name: string): number | undefined {
-  let sum: number | undefined;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(name) || (line[name.length] !== " " && line[name.length] !== "{")) continue;
-    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
-    if (Number.isFinite(value)) sum = (sum ?? 0) + value;
-  }
-  return sum;
 }
 
 /** Polls `/metrics` until `gridpulse_actors` >= `count`; resolves with when (bench clock), or undefined. */

@@ -20,7 +20,8 @@ import { WireClient } from "./wire_client.ts";
 
 /** Options for {@linkcode measureAlertLatency}. */
 export interface AlertLatencyOptions {
-  sql: Sql;
+  /** The bench's connection to the run's database; without it (embedded) only the stream is measured. */
+  sql?: Sql;
   brokerUrl: string;
   /** Background plants (the load process publishes for them). */
   plantsFile: string;
@@ -82,14 +83,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 /** Runs the phase; resolves with the latency figures. */
 export async function measureAlertLatency(options: AlertLatencyOptions): Promise<AlertFigures> {
   const { sql } = options;
-  await installAlertNotify(sql);
   const notices: AlertNotice[] = [];
-  const listener = await sql.listen(CHANNEL, (payload) => {
-    const at = performance.now();
-    notices.push({ ...JSON.parse(payload), at });
-  });
-  const streamed = new Map<string, number>();
-  const streams = options.stream ? await openStreams(options.stream, options.spikePlants, streamed) : [];
+  const streamed: AlertNotice[] = [];
+  let listener: { unlisten(): Promise<void> } | undefined;
+  if (sql) {
+    await installAlertNotify(sql);
+    listener = await sql.listen(CHANNEL, (payload) => {
+      const at = performance.now();
+      notices.push({ ...JSON.parse(payload), at });
+    });
+  }
+  const watched = [...options.spikePlants, ...options.gapPlants];
+  const streams = options.stream ? await openStreams(options.stream, watched, streamed) : [];
   const background = await LoadProcess.spawn({
     mode: "publish",
     url: options.brokerUrl,
@@ -125,19 +130,19 @@ export async function measureAlertLatency(options: AlertLatencyOptions): Promise
     await client.close();
     await background.stop();
     for (const stream of streams) stream.close();
-    await listener.unlisten();
+    await listener?.unlisten();
   }
 }
 
 /**
- * Streams filtered to the spike plants (the endpoint takes at most 100 entity ids, so one stream per
- * 100), recording when each plant's first Spike event arrives. No kind filter: whatever the event calls
- * itself, an event naming the plant and "Spike" is its alert.
+ * Streams filtered to the watched plants (the endpoint takes at most 100 entity ids, so one stream per
+ * 100), recording every Spike or System event with its arrival time. No kind filter: whatever the
+ * event calls itself, an event naming the plant and "Spike" is its alert.
  */
 async function openStreams(
   target: { url: string; token: string },
   plants: string[],
-  seen: Map<string, number>,
+  seen: AlertNotice[],
 ): Promise<SseStream[]> {
   const streams: SseStream[] = [];
   for (let i = 0; i < plants.length; i += 100) {
@@ -146,47 +151,60 @@ async function openStreams(
     url.searchParams.set("entity", ids.join(","));
     streams.push(
       await openSse(url.toString(), { authorization: `Bearer ${target.token}` }, (event, at) => {
-        if (!event.data.includes("Spike")) return;
-        for (const id of ids) if (!seen.has(id) && event.data.includes(id)) seen.set(id, at);
+        const type = event.data.includes("Spike") ? "Spike" : event.data.includes("System") ? "System" : "";
+        if (!type) return;
+        for (const id of ids) if (event.data.includes(id)) seen.push({ plant: id, type, op: "INSERT", at });
       }),
     );
   }
   return streams;
 }
 
+/** The first notice of `type` for `plant` at or after `after`. */
+function first(notices: AlertNotice[], plant: string, type: string, after: number): AlertNotice | undefined {
+  return notices.find((n) => n.plant === plant && n.type === type && n.op === "INSERT" && n.at >= after) ??
+    (type === "Spike"
+      ? notices.find((n) => n.plant === plant && n.type === type && n.at >= after)
+      : undefined);
+}
+
+/**
+ * Latencies from the commits (NOTIFY) when the database is the bench's to watch, else from the stream;
+ * a spike or gap counts as missed when its primary source never reported it.
+ */
 function summarise(
   options: AlertLatencyOptions,
   notices: AlertNotice[],
   published: Map<string, number>,
-  streamed: Map<string, number>,
+  streamed: AlertNotice[],
   gapLastPublish: number,
   gapDeadline: number,
 ): AlertFigures {
+  const primary = options.sql ? notices : streamed;
   const committed = new Histogram();
   const stream = new Histogram();
   const gap = new Histogram();
   let missedSpikes = 0;
   for (const [id, at] of published) {
-    const notice = notices.find((n) => n.plant === id && n.type === "Spike" && n.at >= at);
-    if (notice) committed.record(notice.at - at);
-    else missedSpikes++;
-    const seen = streamed.get(id);
-    if (seen !== undefined && seen >= at) stream.record(seen - at);
+    const notice = first(primary, id, "Spike", at);
+    if (notice) {
+      if (options.sql) committed.record(notice.at - at);
+    } else missedSpikes++;
+    const seen = first(streamed, id, "Spike", at);
+    if (seen) stream.record(seen.at - at);
   }
   let missedGaps = 0;
   for (const id of options.gapPlants) {
     // The plant was silent since the app started, so an earlier gap alert may exist; ours opens after
-    // the readings resolved that one: the first System insert well after the last reading.
-    const notice = notices.find((n) =>
-      n.plant === id && n.type === "System" && n.op === "INSERT" && n.at > gapLastPublish + 500
-    );
+    // the readings resolved that one: the first System alert well after the last reading.
+    const notice = first(primary, id, "System", gapLastPublish + 500);
     if (notice) gap.record(notice.at - gapDeadline);
     else missedGaps++;
   }
   return {
     rate: options.rate,
     spikes: published.size,
-    committed: committed.summary(),
+    committed: options.sql ? committed.summary() : undefined,
     stream: options.stream ? stream.summary() : undefined,
     gapLateness: options.gapPlants.length ? gap.summary() : undefined,
     missedSpikes,

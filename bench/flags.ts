@@ -39,6 +39,8 @@ export interface BenchOptions {
   maxBacklog: number;
   /** Spikes injected by the alert-latency section. */
   spikes: number;
+  /** Seconds over which the spikes are spread. */
+  alertDurationS: number;
   /** Plants with a short expected interval that go silent, for data-gap lateness. */
   gapPlants: number;
   /** Registered plants for the actor-scale section. */
@@ -67,6 +69,7 @@ const FULL = {
   plants: 1_000,
   copyRows: 200_000,
   spikes: 200,
+  alertDurationS: 20,
   gapPlants: 20,
   actorScales: [10_000, 100_000],
   apiDurationS: 10,
@@ -77,9 +80,10 @@ const QUICK = {
   plants: 1_000,
   copyRows: 50_000,
   spikes: 40,
+  alertDurationS: 3,
   gapPlants: 10,
   actorScales: [10_000],
-  apiDurationS: 2,
+  apiDurationS: 1,
 } as const;
 
 /** The usage text (`--help`). */
@@ -94,9 +98,10 @@ export const USAGE = `deno task bench [options]
   --window N            unacknowledged publishes per connection (default 500)
   --max-backlog N       most messages published but not yet committed (default 20000)
   --spikes N            injected spikes for alert latency (default 200, quick 40)
+  --alert-duration S    seconds the spikes are spread over (default 20, quick 3)
   --gap-plants N        silent plants for data-gap lateness (default 20, quick 10)
   --actors N[,N]        registered plants for the actor-scale section (default 10000,100000)
-  --api-duration S      seconds of load per API endpoint (default 10, quick 2)
+  --api-duration S      seconds of load per API endpoint (default 10, quick 1)
   --api-connections N   API load generator connections (default 10)
   --only a,b            sections to run: ${SECTIONS.join(", ")} (default all)
   --broker B            mosquitto | aedes (default: mosquitto when MQTT_URL is set, else aedes)
@@ -162,6 +167,7 @@ export function parseBenchFlags(args: string[], env: Record<string, string | und
         window: { type: "string" },
         "max-backlog": { type: "string" },
         spikes: { type: "string" },
+        "alert-duration": { type: "string" },
         "gap-plants": { type: "string" },
         actors: { type: "string" },
         "api-duration": { type: "string" },
@@ -193,6 +199,7 @@ export function parseBenchFlags(args: string[], env: Record<string, string | und
     window: int("window", values.window, 1) ?? 500,
     maxBacklog: int("max-backlog", values["max-backlog"], 1) ?? 20_000,
     spikes: int("spikes", values.spikes, 0) ?? base.spikes,
+    alertDurationS: int("alert-duration", values["alert-duration"], 1) ?? base.alertDurationS,
     gapPlants: int("gap-plants", values["gap-plants"], 0) ?? base.gapPlants,
     actorScales: intList("actors", values.actors) ?? [...base.actorScales],
     apiDurationS: int("api-duration", values["api-duration"], 1) ?? base.apiDurationS,

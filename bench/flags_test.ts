@@ -16,7 +16,8 @@ Deno.test("parseBenchFlags() --quick shortens the defaults but keeps explicit fl
   assert.deepEqual(o.quick, true);
   assert.deepEqual(o.durationS, 9);
   assert.deepEqual(o.actorScales, [10_000]);
-  assert.deepEqual(o.apiDurationS, 2);
+  assert.deepEqual(o.apiDurationS, 1);
+  assert.deepEqual(o.alertDurationS, 3);
 });
 
 Deno.test("parseBenchFlags() reads numbers with separators and lists", () => {

@@ -35,9 +35,13 @@ class Cleanup {
   }
 }
 
-/** Progress lines go to stderr, so stdout holds only the table and the JSON line. */
+const t0 = performance.now();
+
+/** Progress lines go to stderr (stdout holds only the table and the JSON line), with the run's clock. */
 function progress(options: BenchOptions, line: string): void {
-  if (!options.jsonOnly) console.error(`bench: ${line}`);
+  if (!options.jsonOnly) {
+    console.error(`bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s: ${line}`);
+  }
 }
 
 async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchReport> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseSse } from "./sse.ts";
-import { metricSum } from "./actor_scale.ts";
+import { metricSum } from "./prometheus.ts";
 
 Deno.test("parseSse() splits events, joins data lines and skips comments", () => {
   const { events, rest } = parseSse(
@@ -25,4 +25,5 @@ Deno.test("metricSum() adds every sample of a family and only of that family", (
   assert.equal(metricSum(text, "gridpulse_actors"), 1230);
   assert.equal(metricSum(text, "gridpulse_up"), 1);
   assert.equal(metricSum(text, "gridpulse_missing"), undefined);
+  assert.equal(metricSum("# TYPE gridpulse_acked_total counter\n", "gridpulse_acked_total"), 0);
 });

@@ -15,6 +15,7 @@ import { LoadProcess } from "./load.ts";
 import { machineCpuPercent, readMachineCpu } from "./machine_cpu.ts";
 import { GroupSampler, ProcessSampler } from "./proc.ts";
 import type { IngestFigures } from "./report.ts";
+import { metricSum } from "./prometheus.ts";
 
 /** Counts readings: a cheap estimate for flow control and an exact count for the result. */
 export interface ReadingCounter {
@@ -33,6 +34,23 @@ export async function readingCounter(sql: Sql): Promise<ReadingCounter> {
     : undefined;
   const exact = async () => Number((await sql`select count(*)::int as n from meter_readings`)[0].n);
   return { estimate: estimate ?? exact, exact };
+}
+
+/**
+ * A {@linkcode ReadingCounter} from the app's `/metrics` (`gridpulse_messages_acked_total`), for the
+ * embedded database that only the app can open. The app acknowledges a message only after its commit,
+ * so acked = committed; the bench checks the table itself once the app stopped.
+ */
+export function metricsCounter(appUrl: string): ReadingCounter {
+  const read = async () => {
+    const response = await fetch(new URL("/metrics", appUrl));
+    const value = metricSum(await response.text(), "gridpulse_messages_acked_total");
+    if (!response.ok || value === undefined) {
+      throw new Error("the app's /metrics has no gridpulse_messages_acked_total");
+    }
+    return value;
+  };
+  return { estimate: read, exact: read };
 }
 
 /** Options for {@linkcode measureSustainedIngest}. */
