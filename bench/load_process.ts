@@ -80,6 +80,96 @@ interface PlantLoad {
   baseMw: number;
 }
 
+/** The publishing side of a load process: connections, plants, credit, rate. */
+class Publisher {
+  #job: PublishJob;
+  #clients: WireClient[];
+  /** Plant i publishes on connection i % connections, so its readings stay in order. */
+  #plantsOf: PlantLoad[][];
+  #cursor: number[];
+  #credit: number;
+  #started = performance.now();
+  stopping = false;
+
+  constructor(job: PublishJob, clients: WireClient[], ids: string[]) {
+    this.#job = job;
+    this.#clients = clients;
+    this.#plantsOf = clients.map(() => []);
+    this.#cursor = clients.map(() => 0);
+    this.#credit = job.credit ? 0 : Infinity;
+    ids.forEach((id, i) =>
+      this.#plantsOf[i % clients.length].push({
+        topic: encoder.encode(`gridpulse/plants/${id}/telemetry`),
+        lastTs: 0,
+        // 10-100 MW with +-3% noise: never 3x its baseline, never above capacity (the bench seeds 1000 MW)
+        baseMw: 10 + (i % 91),
+      })
+    );
+    for (const client of clients) client.onDrain = () => this.pump();
+  }
+
+  get published(): number {
+    return this.#clients.reduce((n, c) => n + c.published, 0);
+  }
+
+  get acked(): number {
+    return this.#clients.reduce((n, c) => n + c.acked, 0);
+  }
+
+  get elapsedMs(): number {
+    return performance.now() - this.#started;
+  }
+
+  grant(total: number): void {
+    this.#credit = Math.max(this.#credit, total);
+    this.pump();
+  }
+
+  /** Publishes what window, credit and rate allow now, round-robin over the connections. */
+  pump(): void {
+    if (this.stopping) return;
+    const elapsed = this.elapsedMs;
+    if (elapsed >= this.#job.durationMs) return void (this.stopping = true);
+    let budget = this.#credit - this.published;
+    if (this.#job.rate > 0) {
+      budget = Math.min(budget, Math.floor(this.#job.rate * elapsed / 1000) - this.published);
+    }
+    const now = Date.now();
+    while (budget > 0) {
+      let progress = false;
+      for (let c = 0; c < this.#clients.length && budget > 0; c++) {
+        if (this.#clients[c].inFlight >= this.#job.window) continue;
+        this.#publishNext(c, now);
+        budget--;
+        progress = true;
+      }
+      if (!progress) break;
+    }
+    for (const client of this.#clients) client.flush();
+  }
+
+  #publishNext(c: number, now: number): void {
+    const plants = this.#plantsOf[c];
+    const plant = plants[this.#cursor[c]];
+    this.#cursor[c] = (this.#cursor[c] + 1) % plants.length;
+    plant.lastTs = Math.max(now, plant.lastTs + 1); // unique (plant, ts): the primary key
+    const mw = plant.baseMw * (0.97 + Math.random() * 0.06);
+    this.#clients[c].publish(plant.topic, encoder.encode(`{"ts":${plant.lastTs},"mw":${mw.toFixed(3)}}`));
+  }
+
+  /** Waits for the broker to acknowledge everything sent (bounded: a dead broker must not hang the run). */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.acked < this.published && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  close(): Promise<void[]> {
+    return Promise.all(this.#clients.map((c) => c.close()));
+  }
+}
+
 async function runPublish(job: PublishJob): Promise<void> {
   const ids: string[] = JSON.parse(await Deno.readTextFile(job.plantsFile));
   const clients = await Promise.all(
@@ -88,83 +178,32 @@ async function runPublish(job: PublishJob): Promise<void> {
       (_, i) => WireClient.connect(job.url, { clientId: `${job.clientPrefix}-${i}` }),
     ),
   );
-  // Plant i publishes on connection i % connections, so its readings stay in order.
-  const plantsOf: PlantLoad[][] = clients.map(() => []);
-  ids.forEach((id, i) =>
-    plantsOf[i % clients.length].push({
-      topic: encoder.encode(`gridpulse/plants/${id}/telemetry`),
-      lastTs: 0,
-      // 10-100 MW with +-3% noise: never 3x its baseline, never above capacity (the bench seeds 1000 MW)
-      baseMw: 10 + (i % 91),
-    })
-  );
-  const cursor = clients.map(() => 0);
-  let credit = job.credit ? 0 : Infinity;
-  let stopping = false;
-  const started = performance.now();
-  const published = () => clients.reduce((n, c) => n + c.published, 0);
-  const acked = () => clients.reduce((n, c) => n + c.acked, 0);
-
-  const pump = () => {
-    if (stopping) return;
-    const elapsed = performance.now() - started;
-    if (elapsed >= job.durationMs) return void (stopping = true);
-    let budget = credit - published();
-    if (job.rate > 0) budget = Math.min(budget, Math.floor(job.rate * elapsed / 1000) - published());
-    const now = Date.now();
-    while (budget > 0) {
-      let progress = false;
-      for (let c = 0; c < clients.length && budget > 0; c++) {
-        const client = clients[c];
-        if (client.inFlight >= job.window) continue;
-        const plants = plantsOf[c];
-        const plant = plants[cursor[c]];
-        cursor[c] = (cursor[c] + 1) % plants.length;
-        plant.lastTs = Math.max(now, plant.lastTs + 1); // unique (plant, ts): the primary key
-        const mw = plant.baseMw * (0.97 + Math.random() * 0.06);
-        client.publish(plant.topic, encoder.encode(`{"ts":${plant.lastTs},"mw":${mw.toFixed(3)}}`));
-        budget--;
-        progress = true;
-      }
-      if (!progress) break;
-    }
-    for (const client of clients) client.flush();
-  };
-  for (const client of clients) client.onDrain = pump;
-  if (job.credit) {
-    readControl((line) => {
-      if (line.stop) stopping = true;
-      if (line.credit !== undefined) credit = Math.max(credit, line.credit);
-      pump();
-    });
-  }
-  emit({ t: "started", published: 0, acked: 0, received: 0, elapsedMs: 0 });
-  const stats = setInterval(() => {
-    pump(); // timer-driven too: a rate-limited or credit-starved publisher has no acks to wake it
-    emit({
-      t: "stats",
-      published: published(),
-      acked: acked(),
-      received: 0,
-      elapsedMs: performance.now() - started,
-    });
-  }, job.statsIntervalMs ?? 100);
-  const ticker = setInterval(pump, 1);
-  pump();
-  while (!stopping) await new Promise((r) => setTimeout(r, 20));
-  clearInterval(ticker);
-  // Wait for the broker to acknowledge everything sent (bounded: a dead broker must not hang the run).
-  const deadline = performance.now() + 30_000;
-  while (acked() < published() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  clearInterval(stats);
-  emit({
-    t: "done",
-    published: published(),
-    acked: acked(),
-    received: 0,
-    elapsedMs: performance.now() - started,
+  const publisher = new Publisher(job, clients, ids);
+  readControl((line) => {
+    if (line.stop) publisher.stopping = true;
+    if (line.credit !== undefined) publisher.grant(line.credit);
   });
-  await Promise.all(clients.map((c) => c.close()));
+  const report = (t: LoadEvent["t"]) =>
+    emit({
+      t,
+      published: publisher.published,
+      acked: publisher.acked,
+      received: 0,
+      elapsedMs: publisher.elapsedMs,
+    });
+  report("started");
+  const stats = setInterval(() => {
+    publisher.pump(); // timer-driven too: a rate-limited or credit-starved publisher has no acks to wake it
+    report("stats");
+  }, job.statsIntervalMs ?? 100);
+  const ticker = setInterval(() => publisher.pump(), 1);
+  publisher.pump();
+  while (!publisher.stopping) await new Promise((r) => setTimeout(r, 20));
+  clearInterval(ticker);
+  await publisher.drain();
+  clearInterval(stats);
+  report("done");
+  await publisher.close();
 }
 
 async function runSubscribe(job: SubscribeJob): Promise<void> {
