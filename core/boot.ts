@@ -14,7 +14,10 @@ import { migrate } from "../stores/postgres/migrate.ts";
 import { openCache, openDocuments, openSeries } from "../stores/open.ts";
 import { retry } from "./retry.ts";
 import { isEmpty, populate } from "../population/run_all.ts";
+import { mapError } from "../api/errors.ts";
+import { ensureAdminUser } from "../auth/bootstrap.ts";
 import { formatProgress } from "../population/progress.ts";
+import { startAdrEventSweeper } from "../api/adr_events.ts";
 
 /** Options for {@linkcode startGridPulse}. */
 export interface BootOptions {
@@ -80,7 +83,11 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
       health: () => health(services),
     };
 
-    const app = new App<State>();
+    // The first start creates `admin` (ADMIN_PASSWORD, or a generated password printed once).
+    await ensureAdminUser(services, { print });
+
+    // mapError: validation, store and token errors become 4xx/503 problems instead of 500s.
+    const app = new App<State>({ mapError });
     app.use(staticFiles());
     app.use((ctx) => {
       ctx.state.services = services;
@@ -97,6 +104,9 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
     stack.push(() => server.shutdown());
     const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.addr.port}`;
     print(`GridPulse is running at ${url}`);
+    // ADR events become active and end on their own schedule; retained MQTT messages follow them.
+    const stopSweeper = startAdrEventSweeper(services);
+    stack.push(() => Promise.resolve(stopSweeper()));
 
     // Embedded defaults are for trying GridPulse: an empty database gets the demo data set on first start.
     if (postgres.backend === "embedded" && options.seed !== false && await isEmpty(postgres.sql)) {
