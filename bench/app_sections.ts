@@ -95,10 +95,11 @@ async function loadedSections(
   app: AppProcess,
   counter: ReadingCounter,
   extra: { spikePlants: string[]; gapPlants: string[] },
+  ingesting: boolean,
 ): Promise<void> {
   const { options, report, broker } = ctx;
   const common = { connections: options.connections, window: options.window, plantsFile: ctx.plantsFile };
-  if (options.sections.includes("ingest")) {
+  if (options.sections.includes("ingest") && ingesting) {
     await section(ctx, "ingest", async () => {
       ctx.log(`sustained ingest: ${options.plants} plants for ${options.durationS} s`);
       report.ingest = await measureSustainedIngest({
@@ -123,7 +124,7 @@ async function loadedSections(
       return undefined;
     })
     : undefined;
-  if (options.sections.includes("alerts")) {
+  if (options.sections.includes("alerts") && ingesting) {
     await section(ctx, "alerts", async () => {
       const rate = halfRate(ctx);
       ctx.log(`alert latency: ${extra.spikePlants.length} spikes at ${rate} msg/s`);
@@ -190,17 +191,16 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
   const counter = db.kind === "external" ? await readingCounter(db.sql) : metricsCounter(app.url);
   try {
     const probed = await probeIngest(ctx, counter, 10_000).catch(() => 0);
-    if (probed < 20) {
+    ingesting = probed >= 20;
+    if (!ingesting) {
       report.notes.push(
         `the app stored ${probed} of 20 probe readings in 10 s: it does not ingest MQTT telemetry ` +
-          "(actor runtime not wired into main.ts); app sections skipped",
+          "(actor runtime not wired into main.ts); ingest, alert and actor sections skipped",
       );
-      return;
     }
-    ingesting = true;
     // Fresh, idle, every actor active (the probe went through): the actor-scale section's baseline.
     baselineRssMb = await idleRss(app.pid);
-    await loadedSections(ctx, app, counter, extra);
+    await loadedSections(ctx, app, counter, extra, ingesting);
     if (db.kind === "embedded") acked = await counter.exact().catch(() => undefined);
   } finally {
     const stopping = performance.now();
