@@ -21,6 +21,7 @@ import { measureAlertLatency } from "./alert_latency.ts";
 import { login, measureApi } from "./api_section.ts";
 import { idleRss, measureActorScale } from "./actor_scale.ts";
 import { WireClient } from "./wire_client.ts";
+import { fetchMetrics, pipelineFigures } from "./prometheus.ts";
 
 /** What every section gets. */
 export interface SectionContext {
@@ -102,6 +103,7 @@ async function loadedSections(
   if (options.sections.includes("ingest") && ingesting) {
     await section(ctx, "ingest", async () => {
       ctx.log(`sustained ingest: ${options.plants} plants for ${options.durationS} s`);
+      const before = await fetchMetrics(app.url);
       report.ingest = await measureSustainedIngest({
         ...common,
         brokerUrl: broker.url,
@@ -115,6 +117,7 @@ async function loadedSections(
         postgresPids: await ctx.db.backendPids(),
         rawMqttPerS: report.raw?.mqtt?.msgPerS,
       });
+      report.ingest.pipeline = pipelineFigures(before, await fetchMetrics(app.url));
     });
   }
   const needsToken = options.sections.includes("api") || options.sections.includes("alerts");
@@ -128,6 +131,7 @@ async function loadedSections(
     await section(ctx, "alerts", async () => {
       const rate = halfRate(ctx);
       ctx.log(`alert latency: ${extra.spikePlants.length} spikes at ${rate} msg/s`);
+      const before = await fetchMetrics(app.url);
       report.alerts = await measureAlertLatency({
         ...common,
         sql: ctx.db.kind === "external" ? ctx.db.sql : undefined,
@@ -140,6 +144,7 @@ async function loadedSections(
         gapFactor: GAP_FACTOR,
         stream: token ? { url: app.url, token } : undefined,
       });
+      report.alerts.pipeline = pipelineFigures(before, await fetchMetrics(app.url));
       if (token && report.alerts.stream?.count === 0) {
         report.notes.push("no Spike alert event reached /api/stream during the alert phase");
       }

@@ -12,6 +12,7 @@
  * @module
  */
 import type { LatencySummary } from "./histogram.ts";
+import type { PipelineFigures } from "./prometheus.ts";
 
 /** The machine a run ran on. */
 export interface MachineInfo {
@@ -66,6 +67,8 @@ export interface IngestFigures {
   /** PostgreSQL backends serving the run's database (local server only). */
   postgresCpuPercent?: number;
   machineCpuPercent?: number;
+  /** The app's own figures for the phase (/metrics). */
+  pipeline?: PipelineFigures;
 }
 
 /** Alert latency at a fixed share of the sustained rate. */
@@ -80,6 +83,8 @@ export interface AlertFigures {
   gapLateness?: LatencySummary;
   missedSpikes: number;
   missedGaps: number;
+  /** The app's own figures for the phase (/metrics). */
+  pipeline?: PipelineFigures;
 }
 
 /** Memory and activation at one scale of registered actors. */
@@ -144,6 +149,21 @@ function latency(s: LatencySummary | undefined): string {
 
 type Row = [section: string, figure: string, value: string];
 
+function pipelineRows(p: PipelineFigures | undefined): Row[] {
+  if (!p) return [];
+  const le = (v: number) => (v === Infinity ? "> largest bucket" : `<= ${fmt(v)}`);
+  return [
+    [
+      "",
+      "  app: group commits",
+      `${p.commits}, ${fmt(p.messagesPerCommit)} messages, ${fmt(p.commitMsMean)} ms mean, p99 ${
+        le(p.commitMsP99Le)
+      } ms`,
+    ],
+    ["", "  app: receipt -> commit", `p50 ${le(p.ingestMsP50Le)} ms, p99 ${le(p.ingestMsP99Le)} ms`],
+  ];
+}
+
 function rawRows(raw: RawFigures): Row[] {
   const rows: Row[] = [];
   if (raw.mqtt) {
@@ -184,6 +204,7 @@ function ingestRows(i: IngestFigures): Row[] {
       `${fmt(i.brokerCpuPercent)}% / ${fmt(i.publisherCpuPercent)}% / ${fmt(i.postgresCpuPercent)}% / ` +
       `${fmt(i.machineCpuPercent)}%`,
     ],
+    ...pipelineRows(i.pipeline),
   ];
 }
 
@@ -193,6 +214,7 @@ function alertRows(a: AlertFigures): Row[] {
     ["", "  publish -> row committed", latency(a.committed)],
     ["", "  publish -> /api/stream", latency(a.stream)],
     ["", "  gap alert - deadline", `${latency(a.gapLateness)}, ${a.missedGaps} missed`],
+    ...pipelineRows(a.pipeline),
   ];
 }
 
