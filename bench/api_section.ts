@@ -6,6 +6,7 @@
 import { loadEndpoint } from "./api_load.ts";
 import { LoadProcess } from "./load.ts";
 import type { ApiFigures } from "./report.ts";
+import { ProcessSampler } from "./proc.ts";
 
 /** The endpoints the issue names. */
 export const API_PATHS = ["/api/alerts/recent", "/api/meter-readings/recent", "/api/stats/network"];
@@ -27,6 +28,8 @@ export async function login(appUrl: string, username: string, password: string):
 /** Options for {@linkcode measureApi}. */
 export interface ApiOptions {
   appUrl: string;
+  /** Sampled per endpoint: app CPU per request is the figure that survives a busy machine. */
+  appPid: number;
   token: string;
   brokerUrl: string;
   plantsFile: string;
@@ -55,13 +58,18 @@ export async function measureApi(options: ApiOptions): Promise<ApiFigures[]> {
     await new Promise((r) => setTimeout(r, 500)); // ingest under way before the first request
     const out: ApiFigures[] = [];
     for (const path of API_PATHS) {
-      out.push(
-        await loadEndpoint(options.appUrl, path, {
-          durationS: options.durationS,
-          connections: options.apiConnections,
-          token: options.token,
-        }),
-      );
+      const sampler = new ProcessSampler(options.appPid);
+      sampler.start();
+      const figures = await loadEndpoint(options.appUrl, path, {
+        durationS: options.durationS,
+        connections: options.apiConnections,
+        token: options.token,
+      });
+      const usage = sampler.stop();
+      figures.appCpuUsPerRequest = figures.requests
+        ? (usage.cpuPercent / 100) * usage.seconds * 1e6 / figures.requests
+        : undefined;
+      out.push(figures);
     }
     return out;
   } finally {

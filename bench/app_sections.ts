@@ -157,6 +157,7 @@ async function loadedSections(
       report.api = await measureApi({
         ...common,
         appUrl: app.url,
+        appPid: app.pid,
         token,
         brokerUrl: broker.url,
         rate,

@@ -105,6 +105,8 @@ export interface ApiFigures {
   requests: number;
   errors: number;
   non2xx: number;
+  /** App CPU per request, µs (includes the ingest running meanwhile). */
+  appCpuUsPerRequest?: number;
 }
 
 /** A whole run. */
@@ -231,7 +233,9 @@ function apiRows(list: ApiFigures[]): Row[] {
   return list.map((a, i) => [
     i === 0 ? "api" : "",
     a.path,
-    `${fmt(a.rps, "req/s")}, p50 ${fmt(a.p50)} / p99 ${fmt(a.p99)} ms` +
+    `${fmt(a.rps, "req/s")}, p50 ${fmt(a.p50)} / p99 ${fmt(a.p99)} ms, app CPU ${
+      fmt(a.appCpuUsPerRequest, "µs")
+    }/req` +
     (a.errors || a.non2xx ? `, ${a.errors} errors, ${a.non2xx} non-2xx` : ""),
   ]);
 }

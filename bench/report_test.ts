@@ -54,7 +54,7 @@ Deno.test("formatTable() shows every section, the ratio, losses and notes", () =
   assert.match(text, /p50 20\.0 \/ p95 30\.0 \/ p99 30\.0 ms/);
   assert.match(text, /gap alert - deadline\s+n\/a, 1 missed/);
   assert.match(text, /10,000 plants registered\s+2\.05 kB\/actor/);
-  assert.match(text, /\/api\/alerts\/recent\s+1,234 req\/s, p50 3\.00 \/ p99 12\.0 ms/);
+  assert.match(text, /\/api\/alerts\/recent\s+1,234 req\/s, p50 3\.00 \/ p99 12\.0 ms, app CPU n\/a\/req/);
   assert.match(text, /note: aedes broker/);
   assert.deepEqual(text.split("\n").every((line) => line === line.trimEnd()), true);
 });
