@@ -6,8 +6,9 @@
  * - spike plants get 12 normal readings (past the baseline warm-up of 10), then ONE spike each, spread
  *   evenly over the phase: latency = publish -> the Spike alert row committed (a trigger on `alerts`
  *   in the run's database NOTIFYs at commit; the bench LISTENs) and -> the event on `/api/stream`;
- * - gap plants (expected interval 1 s) get a few readings and go silent: lateness = the System alert
- *   committed - (last publish + gap factor x interval). Measured from publish, not from the app's
+ * - gap plants (expected interval 1 s), silent since the app started, each send one reading at its
+ *   own moment of the phase and go silent again: lateness = the System alert committed - (that publish
+ *   + gap factor x interval). Measured from publish, not from the app's
  *   receipt, so transport delay counts against the app: the figure can only be pessimistic.
  * @module
  */
@@ -69,16 +70,45 @@ function topic(id: string): Uint8Array {
 }
 
 /** Sends `count` normal readings (50 MW, timestamps 1 ms apart, ending before now) for each plant. */
-function warmUp(client: WireClient, plants: string[], count: number): number {
+function warmUp(client: WireClient, plants: string[], count: number): void {
   const start = Date.now() - 10_000;
   for (const id of plants) {
     for (let k = 0; k < count; k++) client.publish(topic(id), encoder.encode(`{"ts":${start + k},"mw":50}`));
   }
   client.flush();
-  return performance.now();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * Publishes one spike per spike plant and one last reading per gap plant, each kind spread evenly over
+ * the phase, so every sample is taken at its own moment (gap deadlines that all fall in the same timer
+ * tick would be one sample ten times). Returns when each was published (bench clock).
+ */
+async function publishSchedule(
+  client: WireClient,
+  options: AlertLatencyOptions,
+): Promise<{ spikes: Map<string, number>; gaps: Map<string, number> }> {
+  const span = options.durationS * 1000;
+  const events = [
+    ...options.spikePlants.map((id, i) => ({ id, spike: true, at: (i * span) / options.spikePlants.length })),
+    ...options.gapPlants.map((id, i) => ({
+      id,
+      spike: false,
+      at: ((i + 0.5) * span) / options.gapPlants.length,
+    })),
+  ].sort((a, b) => a.at - b.at);
+  const spikes = new Map<string, number>();
+  const gaps = new Map<string, number>();
+  const t0 = performance.now();
+  for (const event of events) {
+    await sleep(t0 + event.at - performance.now());
+    client.publish(topic(event.id), encoder.encode(`{"ts":${Date.now()},"mw":${event.spike ? 250 : 50}}`));
+    (event.spike ? spikes : gaps).set(event.id, performance.now());
+    client.flush();
+  }
+  return { spikes, gaps };
+}
 
 /** Runs the phase; resolves with the latency figures. */
 export async function measureAlertLatency(options: AlertLatencyOptions): Promise<AlertFigures> {
@@ -111,21 +141,13 @@ export async function measureAlertLatency(options: AlertLatencyOptions): Promise
   });
   try {
     warmUp(client, options.spikePlants, WARMUP_READINGS);
-    const gapLastPublish = warmUp(client, options.gapPlants, 3);
     await sleep(1_000); // the warm-up readings are through the pipeline well before the first spike
-    const published = new Map<string, number>();
-    const spacing = (options.durationS * 1000) / Math.max(1, options.spikePlants.length);
-    const t0 = performance.now();
-    for (const [i, id] of options.spikePlants.entries()) {
-      await sleep(t0 + i * spacing - performance.now());
-      client.publish(topic(id), encoder.encode(`{"ts":${Date.now()},"mw":250}`));
-      published.set(id, performance.now());
-      client.flush();
-    }
-    const gapDeadline = gapLastPublish + options.gapFactor * options.gapIntervalS * 1000;
-    // Long enough for the last spike and the gap alerts to commit: the target is 100 ms, a second is ample.
-    await sleep(Math.max(performance.now() + 1_500, gapDeadline + 1_500) - performance.now());
-    return summarise(options, notices, published, streamed, gapLastPublish, gapDeadline);
+    const { spikes, gaps } = await publishSchedule(client, options);
+    // Long enough for the last spike and gap alerts to commit: the target is 100 ms, 1.5 s is ample.
+    const gapWindow = options.gapFactor * options.gapIntervalS * 1000;
+    const lastDeadline = Math.max(performance.now(), ...[...gaps.values()].map((at) => at + gapWindow));
+    await sleep(lastDeadline + 1_500 - performance.now());
+    return summarise(options, notices, spikes, streamed, gaps, gapWindow);
   } finally {
     await client.close();
     await background.stop();
@@ -177,8 +199,8 @@ function summarise(
   notices: AlertNotice[],
   published: Map<string, number>,
   streamed: AlertNotice[],
-  gapLastPublish: number,
-  gapDeadline: number,
+  gapLastPublish: Map<string, number>,
+  gapWindowMs: number,
 ): AlertFigures {
   const primary = options.sql ? notices : streamed;
   const committed = new Histogram();
@@ -194,11 +216,11 @@ function summarise(
     if (seen) stream.record(seen.at - at);
   }
   let missedGaps = 0;
-  for (const id of options.gapPlants) {
+  for (const [id, last] of gapLastPublish) {
     // The plant was silent since the app started, so an earlier gap alert may exist; ours opens after
-    // the readings resolved that one: the first System alert well after the last reading.
-    const notice = first(primary, id, "System", gapLastPublish + 500);
-    if (notice) gap.record(notice.at - gapDeadline);
+    // the reading resolved that one: the first System alert well after the last reading.
+    const notice = first(primary, id, "System", last + 500);
+    if (notice) gap.record(notice.at - (last + gapWindowMs));
     else missedGaps++;
   }
   return {
