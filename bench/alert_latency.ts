@@ -78,6 +78,32 @@ function warmUp(client: WireClient, plants: string[], count: number): void {
   client.flush();
 }
 
+/**
+ * The raw reference for alert latency, in the same run and under the same load: a subscriber that does
+ * nothing, on the spike plants' topics only, records when each spike reaches it.
+ */
+async function bareSubscriber(url: string, plants: string[]) {
+  const client = await WireClient.connect(url, { clientId: `bench-bare-${crypto.randomUUID().slice(0, 8)}` });
+  const arrived = new Map<string, number>();
+  client.onMessage = ({ topic, payload }) => {
+    if (new TextDecoder().decode(payload).includes('"mw":250')) {
+      arrived.set(topic.split("/")[2], performance.now());
+    }
+  };
+  for (const id of plants) await client.subscribe(`gridpulse/plants/${id}/telemetry`);
+  return {
+    latencies(published: Map<string, number>) {
+      const h = new Histogram();
+      for (const [id, at] of published) {
+        const got = arrived.get(id);
+        if (got !== undefined) h.record(got - at);
+      }
+      return h.summary();
+    },
+    close: () => client.close(),
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
@@ -136,6 +162,7 @@ export async function measureAlertLatency(options: AlertLatencyOptions): Promise
     durationMs: options.durationS * 1000 + 4_000,
     credit: false,
   });
+  const bare = await bareSubscriber(options.brokerUrl, options.spikePlants);
   const client = await WireClient.connect(options.brokerUrl, {
     clientId: `bench-spikes-${crypto.randomUUID().slice(0, 8)}`,
   });
@@ -147,9 +174,12 @@ export async function measureAlertLatency(options: AlertLatencyOptions): Promise
     const gapWindow = options.gapFactor * options.gapIntervalS * 1000;
     const lastDeadline = Math.max(performance.now(), ...[...gaps.values()].map((at) => at + gapWindow));
     await sleep(lastDeadline + 1_500 - performance.now());
-    return summarise(options, notices, spikes, streamed, gaps, gapWindow);
+    const figures = summarise(options, notices, spikes, streamed, gaps, gapWindow);
+    figures.rawDelivery = bare.latencies(spikes);
+    return figures;
   } finally {
     await client.close();
+    await bare.close();
     await background.stop();
     for (const stream of streams) stream.close();
     await listener?.unlisten();

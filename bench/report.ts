@@ -77,6 +77,8 @@ export interface AlertFigures {
   spikes: number;
   /** Publish -> alert row committed, ms. */
   committed?: LatencySummary;
+  /** Publish -> the spike reaching a do-nothing subscriber (the raw reference), ms. */
+  rawDelivery?: LatencySummary;
   /** Publish -> alert event on /api/stream, ms. */
   stream?: LatencySummary;
   /** Data-gap alert committed - its deadline, ms. */
@@ -213,6 +215,7 @@ function ingestRows(i: IngestFigures): Row[] {
 function alertRows(a: AlertFigures): Row[] {
   return [
     ["alerts", `spikes at ${fmt(a.rate, "msg/s")}`, `${a.spikes} injected, ${a.missedSpikes} missed`],
+    ["", "  publish -> bare subscriber (raw)", latency(a.rawDelivery)],
     ["", "  publish -> row committed", latency(a.committed)],
     ["", "  publish -> /api/stream", latency(a.stream)],
     ["", "  gap alert - deadline", `${latency(a.gapLateness)}, ${a.missedGaps} missed`],
