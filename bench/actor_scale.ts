@@ -73,8 +73,13 @@ async function measureOnce(options: ActorScaleOptions, plants: number) {
   }
 }
 
-/** Measures each scale in ascending order (plants are only ever added). */
-export async function measureActorScale(options: ActorScaleOptions): Promise<ActorScaleFigures[]> {
+/**
+ * Measures each scale in ascending order (plants are only ever added). A scale the app cannot start
+ * with ends the section: its failure is in `failure`, the scales before it are kept.
+ */
+export async function measureActorScale(
+  options: ActorScaleOptions,
+): Promise<{ figures: ActorScaleFigures[]; failure?: string }> {
   const basePlants = await plantCount(options.db);
   let baseRss = options.baselineRssMb;
   if (baseRss === undefined) {
@@ -86,7 +91,13 @@ export async function measureActorScale(options: ActorScaleOptions): Promise<Act
     const have = await plantCount(options.db);
     if (scale > have) await options.db.insertPlants(scale - have);
     options.log(`actor scale: ${scale} plants registered`);
-    const at = await measureOnce(options, scale);
+    let at;
+    try {
+      at = await measureOnce(options, scale);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { figures: out, failure: `with ${scale} plants registered: ${reason}` };
+    }
     out.push({
       plants: scale,
       rssBeforeMb: baseRss,
@@ -95,5 +106,5 @@ export async function measureActorScale(options: ActorScaleOptions): Promise<Act
       activationS: at.activationS,
     });
   }
-  return out;
+  return { figures: out };
 }

@@ -217,7 +217,7 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
   if (db.kind === "embedded") await checkEmbeddedStore(ctx, acked);
   if (options.sections.includes("actors") && ingesting) {
     await section(ctx, "actors", async () => {
-      report.actors = await measureActorScale({
+      const { figures, failure } = await measureActorScale({
         db,
         appEnv: appEnv(ctx),
         scales: options.actorScales,
@@ -225,6 +225,8 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
         log: ctx.log,
         baselineRssMb,
       });
+      report.actors = figures;
+      if (failure) report.notes.push(`actors: the app did not come up ${failure}`);
     });
   }
 }
