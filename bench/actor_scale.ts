@@ -10,7 +10,7 @@ import { type AppProcess, startApp } from "./app.ts";
 import type { BenchDatabase } from "./database.ts";
 import { readProcess } from "./proc.ts";
 import type { ActorScaleFigures } from "./report.ts";
-import { metricSum } from "./prometheus.ts";
+import { metricSum, waitForRuntime } from "./prometheus.ts";
 
 /** Options for {@linkcode measureActorScale}. */
 export interface ActorScaleOptions {
@@ -61,11 +61,15 @@ async function measureOnce(options: ActorScaleOptions, plants: number) {
   const spawned = performance.now();
   const app = await startApp({ env: options.appEnv, verbose: options.verbose });
   try {
-    const activeAt = await waitForActors(app, plants, options.activationTimeoutMs ?? 180_000);
+    const timeoutMs = options.activationTimeoutMs ?? 180_000;
+    // Activation: every actor loaded and every shard subscribed (the app can take telemetry for all).
+    const activeAt = await waitForActors(app, plants, timeoutMs);
+    if (!(await waitForRuntime(app.url, timeoutMs))) throw new Error("the runtime never reported running");
+    const runningAt = performance.now();
     await new Promise((r) => setTimeout(r, 500)); // let start-up garbage go before sampling
     return {
       rssMb: await idleRss(app.pid),
-      activationS: ((activeAt ?? spawned + app.startMs) - spawned) / 1000,
+      activationS: (Math.max(activeAt ?? 0, runningAt) - spawned) / 1000,
     };
   } finally {
     await app.stop();

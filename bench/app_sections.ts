@@ -21,7 +21,7 @@ import { measureAlertLatency } from "./alert_latency.ts";
 import { login, measureApi } from "./api_section.ts";
 import { idleRss, measureActorScale } from "./actor_scale.ts";
 import { WireClient } from "./wire_client.ts";
-import { fetchMetrics, pipelineFigures } from "./prometheus.ts";
+import { fetchMetrics, pipelineFigures, waitForRuntime } from "./prometheus.ts";
 
 /** What every section gets. */
 export interface SectionContext {
@@ -190,7 +190,11 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
   await db.release(); // embedded: the app's from now on
   ctx.log("starting the app (deno run -A main.ts)");
   const app = await startApp({ env: appEnv(ctx), cpuProfDir: options.cpuProfDir, verbose: options.verbose });
-  ctx.log(`app ${app.url} (pid ${app.pid}) started in ${(app.startMs / 1000).toFixed(1)} s`);
+  const subscribed = await waitForRuntime(app.url, 120_000);
+  ctx.log(
+    `app ${app.url} (pid ${app.pid}) serving after ${(app.startMs / 1000).toFixed(1)} s, runtime ` +
+      (subscribed ? "running" : "NOT running after 120 s"),
+  );
   let baselineRssMb: number | undefined;
   let acked: number | undefined;
   let ingesting = false;

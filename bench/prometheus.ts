@@ -110,3 +110,21 @@ export function pipelineFigures(
     ingestMsP99Le: bucketQuantile(ingest, 0.99),
   };
 }
+
+/**
+ * Waits until the app's runtime reports itself running (`gridpulse_runtime_up` 1: every shard
+ * subscribed), as the app serves HTTP before its shards have subscribed and a reading published before
+ * that reaches nobody. Resolves false on timeout, true at once when the app has no such metric.
+ */
+export async function waitForRuntime(appUrl: string, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const text = await fetchMetrics(appUrl);
+    if (text !== undefined) {
+      const up = metricSum(text, "gridpulse_runtime_up");
+      if (up === undefined || up >= 1) return true;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
