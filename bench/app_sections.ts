@@ -205,7 +205,7 @@ export async function runAppSections(ctx: SectionContext): Promise<void> {
     if (!ingesting) {
       report.notes.push(
         `the app stored ${probed} of 20 probe readings in 10 s: it does not ingest MQTT telemetry ` +
-          "(actor runtime not wired into main.ts); ingest, alert and actor sections skipped",
+          "(is its actor runtime running?); ingest, alert and actor sections skipped",
       );
     }
     // Fresh, idle, every actor active (the probe went through): the actor-scale section's baseline.

@@ -1,6 +1,7 @@
 /**
- * The broker of a run: a private Mosquitto (the installed binary, bench/mosquitto.conf's no-drop limits)
- * or the embedded aedes, each in its own process on a spare 127.0.0.1 port, stopped by its own PID.
+ * The broker of a run: a private Mosquitto (mqtt/testing.ts: the installed binary with
+ * mqtt/mosquitto.test.conf's no-drop limits) or the embedded aedes (mqtt/broker.ts), each in its own
+ * process on a spare 127.0.0.1 port, stopped by its own PID.
  * Never the shared broker on 1883.
  *
  * @example
@@ -14,9 +15,7 @@
  */
 import type { BrokerKind } from "./flags.ts";
 import { toolVersion } from "./machine.ts";
-
-/** The installed Mosquitto. */
-export const MOSQUITTO_BIN = "/usr/sbin/mosquitto";
+import { MOSQUITTO_BIN, startMosquitto } from "../mqtt/testing.ts";
 
 /** A running private broker. */
 export interface BenchBroker {
@@ -70,36 +69,16 @@ export async function stopProcess(child: Deno.ChildProcess, graceMs = 3_000): Pr
   clearTimeout(timer);
 }
 
-async function startMosquitto(): Promise<BenchBroker> {
-  const dir = await Deno.makeTempDir({ prefix: "gridpulse-bench-mosquitto-" });
-  const base = await Deno.readTextFile(new URL("./mosquitto.conf", import.meta.url));
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = freePort();
-    const lines = [base, `listener ${port} 127.0.0.1`, `persistence_location ${dir}/`];
-    if (Deno.uid() === 0) lines.push("user root"); // else Mosquitto drops to "mosquitto" and cannot read dir
-    await Deno.writeTextFile(`${dir}/mosquitto.conf`, lines.join("\n") + "\n");
-    const child = new Deno.Command(MOSQUITTO_BIN, {
-      args: ["-c", `${dir}/mosquitto.conf`],
-      stdin: "null",
-      stdout: "null",
-      stderr: "inherit",
-    }).spawn();
-    if (await waitForPort(port, child, 5_000)) {
-      return {
-        kind: "mosquitto",
-        url: `mqtt://127.0.0.1:${port}`,
-        pid: child.pid,
-        version: (await toolVersion(MOSQUITTO_BIN)) ?? "mosquitto",
-        close: async () => {
-          await stopProcess(child);
-          await Deno.remove(dir, { recursive: true }).catch(() => {});
-        },
-      };
-    }
-    await stopProcess(child);
-  }
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  throw new Error("Mosquitto did not start on a spare port (5 attempts)");
+async function startMosquittoBroker(): Promise<BenchBroker> {
+  // The repo's test broker (mqtt/testing.ts, mqtt/mosquitto.test.conf): no queue limits, 1000 in flight.
+  const broker = await startMosquitto();
+  return {
+    kind: "mosquitto",
+    url: broker.url,
+    pid: broker.pid,
+    version: (await toolVersion(MOSQUITTO_BIN)) ?? "mosquitto",
+    close: () => broker.close(),
+  };
 }
 
 async function startAedes(): Promise<BenchBroker> {
@@ -125,5 +104,5 @@ async function startAedes(): Promise<BenchBroker> {
 
 /** Starts the private broker of a run. */
 export function startBenchBroker(kind: BrokerKind): Promise<BenchBroker> {
-  return kind === "mosquitto" ? startMosquitto() : startAedes();
+  return kind === "mosquitto" ? startMosquittoBroker() : startAedes();
 }
