@@ -1,0 +1,231 @@
+/**
+ * The plain table resources of the API, declared once: seed 000 plants and offers, the seed 001
+ * hierarchy, seed 002 VENs and ADR programs. Route files under `routes/api/` pick their operations.
+ * @module
+ */
+import { z } from "zod";
+import { commaList, queryBool, Uuid } from "../domain/common.ts";
+import { AdrProgram, AdrProgramInput } from "../domain/adr_event.ts";
+import {
+  Asset,
+  ASSET_TYPES,
+  AssetInput,
+  DIRECTIONS,
+  EnergySource,
+  EnergySourceInput,
+  GridLink,
+  GridLinkInput,
+  INDUSTRY_TYPES,
+  Meter,
+  METER_CATEGORIES,
+  MeterInput,
+  Portfolio,
+  PortfolioInput,
+  PRIORITIES,
+  Recommendation,
+  RECOMMENDATION_STATUSES,
+  RECOMMENDATION_TYPES,
+  RecommendationInput,
+  Site,
+  SiteInput,
+  SOURCE_TYPES,
+} from "../domain/hierarchy.ts";
+import { MARKETS, Offer, OFFER_STATUSES, OfferInput, OfferPatch } from "../domain/offer.ts";
+import { Plant, PLANT_ASSET_TYPES, PLANT_STATUSES, PlantInput } from "../domain/plant.ts";
+import { Ven, VenInput } from "../domain/ven.ts";
+import { portfolioSites, SITE_INCLUDES, siteChildren } from "../stores/postgres/repos/hierarchy.ts";
+import { type ActorLink, resource } from "./crud.ts";
+
+const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional();
+const siteActor: ActorLink = { kind: "site", id: (row) => row.siteId, owns: false };
+
+/** `/api/plants`. */
+export const plants = resource({
+  entity: "plant",
+  tag: "Plants",
+  table: { table: "plants", orderBy: "registered_at" },
+  schema: Plant,
+  input: PlantInput,
+  filters: {
+    status: optionalEnum(PLANT_STATUSES),
+    asset_type: optionalEnum(PLANT_ASSET_TYPES),
+    site_id: Uuid.optional(),
+    active: queryBool().optional(),
+  },
+  actor: { kind: "plant", id: (row) => row.id, owns: true },
+});
+
+/** `/api/offers`. */
+export const offers = resource({
+  entity: "offer",
+  tag: "Offers",
+  table: { table: "flexibility_offers", orderBy: "created_at" },
+  schema: Offer,
+  input: OfferInput,
+  patch: OfferPatch,
+  filters: {
+    status: optionalEnum(OFFER_STATUSES),
+    market: optionalEnum(MARKETS),
+    direction: optionalEnum(["up", "down"]),
+    plant_id: Uuid.optional(),
+    site_id: Uuid.optional(),
+  },
+});
+
+/** `/api/portfolios`; `?include=sites` on an item. */
+export const portfolios = resource({
+  entity: "portfolio",
+  tag: "Hierarchy",
+  table: { table: "portfolios", orderBy: "created_at" },
+  schema: Portfolio,
+  input: PortfolioInput,
+  filters: { active: queryBool().optional() },
+  expand: {
+    query: z.strictObject({
+      include: z.enum(["sites"], { message: "must be sites" }).optional().describe(
+        "Add the portfolio's sites",
+      ),
+    }),
+    response: z.object({ ...Portfolio.shape, sites: z.array(Site).optional() }).meta({
+      id: "PortfolioDetail",
+    }),
+    apply: async (services, row, query) =>
+      query.include ? { ...row, sites: await portfolioSites(services.sql, row.id as string) } : row,
+  },
+});
+
+const includeList = commaList(
+  z.enum(SITE_INCLUDES, { message: `each must be one of: ${SITE_INCLUDES.join(", ")}` }),
+  SITE_INCLUDES.length,
+);
+
+/** `/api/sites`; `?include=meters,assets,energySources,gridLinks` on an item. */
+export const sites = resource({
+  entity: "site",
+  tag: "Hierarchy",
+  table: { table: "sites", orderBy: "created_at" },
+  schema: Site,
+  input: SiteInput,
+  filters: {
+    portfolio_id: Uuid.optional(),
+    industry_type: optionalEnum(INDUSTRY_TYPES),
+    active: queryBool().optional(),
+  },
+  idParam: "siteId",
+  actor: { kind: "site", id: (row) => row.id, owns: true },
+  expand: {
+    query: z.strictObject({
+      include: includeList.optional().describe(
+        `Comma-separated children to add: ${SITE_INCLUDES.join(", ")}`,
+      ),
+    }),
+    response: z.object({
+      ...Site.shape,
+      meters: z.array(Meter).optional(),
+      assets: z.array(Asset).optional(),
+      energySources: z.array(EnergySource).optional(),
+      gridLinks: z.array(GridLink).optional(),
+    }).meta({ id: "SiteDetail" }),
+    apply: async (services, row, query) => ({
+      ...row,
+      ...await siteChildren(
+        services.sql,
+        row.id as string,
+        (query.include ?? []) as typeof SITE_INCLUDES[number][],
+      ),
+    }),
+  },
+});
+
+/** `/api/meters`. */
+export const meters = resource({
+  entity: "meter",
+  tag: "Hierarchy",
+  table: { table: "meters", orderBy: "created_at" },
+  schema: Meter,
+  input: MeterInput,
+  filters: {
+    site_id: Uuid.optional(),
+    category: optionalEnum(METER_CATEGORIES),
+    active: queryBool().optional(),
+  },
+  actor: siteActor,
+});
+
+/** `/api/assets`. */
+export const assets = resource({
+  entity: "asset",
+  tag: "Hierarchy",
+  table: { table: "assets", orderBy: "created_at" },
+  schema: Asset,
+  input: AssetInput,
+  filters: {
+    site_id: Uuid.optional(),
+    meter_id: Uuid.optional(),
+    parent_id: Uuid.optional(),
+    asset_type: optionalEnum(ASSET_TYPES),
+  },
+  actor: siteActor,
+});
+
+/** `/api/energy-sources`. */
+export const energySources = resource({
+  entity: "energy_source",
+  tag: "Hierarchy",
+  table: { table: "energy_sources", orderBy: "created_at" },
+  schema: EnergySource,
+  input: EnergySourceInput,
+  filters: { site_id: Uuid.optional(), meter_id: Uuid.optional(), source_type: optionalEnum(SOURCE_TYPES) },
+  actor: siteActor,
+});
+
+/** `/api/grid-links`. */
+export const gridLinks = resource({
+  entity: "grid_link",
+  tag: "Hierarchy",
+  table: { table: "grid_links", orderBy: "created_at" },
+  schema: GridLink,
+  input: GridLinkInput,
+  filters: { site_id: Uuid.optional(), direction: optionalEnum(DIRECTIONS) },
+  actor: siteActor,
+});
+
+/** `/api/recommendations`. */
+export const recommendations = resource({
+  entity: "recommendation",
+  tag: "Hierarchy",
+  table: { table: "recommendations", orderBy: "created_at" },
+  schema: Recommendation,
+  input: RecommendationInput,
+  filters: {
+    site_id: Uuid.optional(),
+    asset_id: Uuid.optional(),
+    status: optionalEnum(RECOMMENDATION_STATUSES),
+    priority: optionalEnum(PRIORITIES),
+    recommendation_type: optionalEnum(RECOMMENDATION_TYPES),
+  },
+});
+
+/** The VEN registry table. */
+export const VEN_TABLE = { table: "vens", orderBy: "registered_at" };
+
+/** `/api/vens` (list and item reads are VEN-specific: they add live state; see routes/api/vens). */
+export const vens = resource({
+  entity: "ven",
+  tag: "VENs",
+  table: VEN_TABLE,
+  schema: Ven,
+  input: VenInput,
+  filters: { status: optionalEnum(["online", "offline", "unknown"]), site_id: Uuid.optional() },
+  idParam: "venId",
+  actor: { kind: "ven", id: (row) => row.id, owns: true },
+});
+
+/** `/api/programs`: ADR programs events belong to. */
+export const programs = resource({
+  entity: "adr_program",
+  tag: "ADR events",
+  table: { table: "adr_programs", orderBy: "created_at" },
+  schema: AdrProgram,
+  input: AdrProgramInput,
+});

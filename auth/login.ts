@@ -1,0 +1,62 @@
+/**
+ * Signing in with a username and password, throttled per username and client address.
+ *
+ * @example
+ * ```ts
+ * import { login } from "./auth/login.ts";
+ * // const tokens = await login(services, { username: "admin", password: "...", address: "10.0.0.7" });
+ * ```
+ * @module
+ */
+import type { Services } from "../core/services.ts";
+import type { Role } from "../domain/user.ts";
+import { touchLogin, userForLogin } from "../stores/postgres/repos/users.ts";
+import { LoginLimiter } from "./login_limiter.ts";
+import { verifyPassword } from "./passwords.ts";
+import { type IssuedTokens, issueTokens, TokenError } from "./tokens.ts";
+
+/** Too many failed logins for a username from an address; try again after `retryAfterSeconds`. */
+export class LoginThrottledError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super(`Too many failed sign-ins; try again in ${retryAfterSeconds} s`);
+    this.name = "LoginThrottledError";
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+const limiters = new WeakMap<Services, LoginLimiter>();
+
+/** The failed-login counter of these services (one per running app). */
+export function loginLimiter(services: Services): LoginLimiter {
+  let limiter = limiters.get(services);
+  if (!limiter) limiters.set(services, limiter = new LoginLimiter());
+  return limiter;
+}
+
+/**
+ * Checks the credentials and issues tokens.
+ *
+ * @throws {LoginThrottledError} after too many failures for this username from this address.
+ * @throws {TokenError} for a wrong username or password, or an inactive user (one message for all, so
+ * the answer does not tell which usernames exist).
+ */
+export async function login(
+  services: Services,
+  credentials: { username: string; password: string; address: string },
+): Promise<IssuedTokens> {
+  const { username, password, address } = credentials;
+  const limiter = loginLimiter(services);
+  const wait = limiter.retryAfterSeconds(username, address);
+  if (wait > 0) throw new LoginThrottledError(wait);
+  const user = await userForLogin(services.sql, username);
+  const ok = await verifyPassword(password, user?.passwordHash);
+  if (!ok || !user?.active) {
+    limiter.fail(username, address);
+    services.log.info("sign-in refused", { username, address });
+    throw new TokenError("Wrong username or password");
+  }
+  limiter.succeed(username, address);
+  await touchLogin(services.sql, user.id);
+  return issueTokens(services, { id: user.id, username: user.username, role: user.role as Role });
+}

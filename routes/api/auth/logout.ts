@@ -1,0 +1,33 @@
+/** `POST /api/auth/logout`: revoke the refresh token (or, with only an access token, every session). */
+import { HttpError } from "fresh";
+import { clearAuthCookies, isSecureRequest, readCookie, REFRESH_COOKIE } from "../../../auth/cookies.ts";
+import { revokeToken } from "../../../auth/tokens.ts";
+import { RefreshRequest } from "../../../domain/user.ts";
+import { revokeUserTokens } from "../../../stores/postgres/repos/refresh_tokens.ts";
+import { operation, route } from "../../../api/operation.ts";
+
+export const { handler, openapi } = route({
+  POST: operation({
+    summary: "Sign out",
+    description:
+      "Revokes the refresh token from the body or the `gp_refresh` cookie and clears the cookies. " +
+      "Without a refresh token, a valid access token signs the user out of every session. The access " +
+      "token itself stays valid until it expires (at most 15 minutes).",
+    tags: ["Auth"],
+    access: "public",
+    body: RefreshRequest,
+    bodyOptional: true,
+  }, async ({ ctx, services, user, body }) => {
+    const token = body.refreshToken ?? readCookie(ctx.req, REFRESH_COOKIE);
+    if (token) await revokeToken(services, token);
+    else if (user) await revokeUserTokens(services.sql, user.id);
+    else {
+      throw new HttpError(401, "Send the refresh token (body or gp_refresh cookie) or an access token", {
+        headers: { "WWW-Authenticate": 'Bearer realm="gridpulse"' },
+      });
+    }
+    const headers = new Headers();
+    for (const cookie of clearAuthCookies(isSecureRequest(ctx.req))) headers.append("Set-Cookie", cookie);
+    return new Response(null, { status: 204, headers });
+  }),
+});

@@ -1,0 +1,4 @@
+/** `/api/portfolios/{id}`: get, replace, update, delete. */
+import { portfolios } from "../../../api/resources.ts";
+
+export const { handler, openapi } = portfolios.item;

@@ -1,0 +1,102 @@
+/**
+ * Reading history: recent plant readings (seed 000), and the time-range queries of seed 003 over raw
+ * rows or one of the rollup tables. Every query is bounded by a time range the caller validated
+ * (`domain/common.ts` `timeRange`) and a page.
+ * @module
+ */
+import type { Interval } from "../../../domain/common.ts";
+import type { Sql } from "../client.ts";
+import { type Entity, fromRow, whereClause } from "./crud.ts";
+
+/** Plant readings since `since`, newest first. */
+export async function recentMeterReadings(
+  sql: Sql,
+  filter: { since: Date; plantId?: string; metricType?: string },
+  page: { limit: number; offset: number },
+): Promise<{ items: Entity[]; total: number }> {
+  const where = whereClause(sql, { plant_id: filter.plantId, metric_type: filter.metricType }, [
+    sql`ts >= ${filter.since}`,
+  ]);
+  const [rows, [{ total }]] = await Promise.all([
+    sql`select * from meter_readings ${where} order by ts desc, plant_id limit ${page.limit} offset ${page.offset}`,
+    sql<{ total: number }[]>`select count(*)::int as total from meter_readings ${where}`,
+  ]);
+  return { items: rows.map(fromRow), total };
+}
+
+/** Which entities' readings a telemetry query reads. */
+export type Series = "plant" | "meter" | "ven";
+
+/** A telemetry time-range query. */
+export interface TelemetryQuery {
+  series: Series;
+  start: Date;
+  end: Date;
+  interval: Interval;
+  deviceId?: string;
+  metric?: string;
+}
+
+/** A point as `/api/telemetry/readings` returns it. */
+export interface TelemetryPointRow {
+  deviceId: string;
+  series: Series;
+  metric: string;
+  ts: Date;
+  value: number;
+  min: number | null;
+  max: number | null;
+  count: number;
+  last: number | null;
+}
+
+/**
+ * Readings in `[start, end)`, oldest first: raw rows (plant readings, meter measurements or VEN
+ * telemetry) or the buckets of `rollup_{interval}`.
+ */
+export async function telemetryReadings(
+  sql: Sql,
+  query: TelemetryQuery,
+  page: { limit: number; offset: number },
+): Promise<{ items: TelemetryPointRow[]; total: number }> {
+  const source = query.interval === "raw" ? rawSource(sql, query) : rollupSource(sql, query);
+  const [rows, [{ total }]] = await Promise.all([
+    sql<TelemetryPointRow[]>`
+      select device_id as "deviceId", ${query.series}::text as series, metric, ts, value, min, max, count, last
+      from (${source}) s order by ts, device_id, metric limit ${page.limit} offset ${page.offset}`,
+    sql<{ total: number }[]>`select count(*)::int as total from (${source}) s`,
+  ]);
+  return { items: [...rows], total };
+}
+
+function rawSource(sql: Sql, q: TelemetryQuery) {
+  const range = sql`ts >= ${q.start} and ts < ${q.end}`;
+  if (q.series === "plant") {
+    const where = whereClause(sql, { plant_id: q.deviceId, metric_type: q.metric }, [range]);
+    return sql`select plant_id as device_id, metric_type as metric, ts, value, null::float8 as min,
+      null::float8 as max, 1 as count, value as last from meter_readings ${where}`;
+  }
+  if (q.series === "meter") {
+    const where = whereClause(sql, { entity_type: "meter", entity_id: q.deviceId, metric: q.metric }, [
+      range,
+    ]);
+    return sql`select entity_id as device_id, metric, ts, value, null::float8 as min, null::float8 as max,
+      1 as count, value as last from measurements ${where}`;
+  }
+  const where = whereClause(sql, { ven_id: q.deviceId }, [range]);
+  const metric = q.metric ? sql`where metric = ${q.metric}` : sql``;
+  return sql`select * from (
+      select ven_id as device_id, 'used_power_kw' as metric, ts, used_power_kw as value, null::float8 as min,
+        null::float8 as max, 1 as count, used_power_kw as last from ven_telemetry ${where}
+      union all
+      select ven_id, 'shed_power_kw', ts, shed_power_kw, null, null, 1, shed_power_kw from ven_telemetry ${where}
+    ) v ${metric}`;
+}
+
+function rollupSource(sql: Sql, q: TelemetryQuery) {
+  const where = whereClause(sql, { series: q.series, entity_id: q.deviceId, metric: q.metric }, [
+    sql`bucket >= ${q.start} and bucket < ${q.end}`,
+  ]);
+  return sql`select entity_id as device_id, metric, bucket as ts, avg as value, min, max, count, last
+    from ${sql(`rollup_${q.interval}`)} ${where}`;
+}

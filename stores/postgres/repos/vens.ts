@@ -1,0 +1,106 @@
+/**
+ * VEN reads beyond the generic table access: registered loads, and the telemetry history of a VEN, of
+ * one load and of the whole network, as raw rows or `date_bin` buckets over a bounded time range.
+ * @module
+ */
+import { INTERVAL_SECONDS, type TimeRange } from "../../../domain/common.ts";
+import type { Sql } from "../client.ts";
+import { type Entity, type Fragment, fromRow } from "./crud.ts";
+
+/** The registered loads of a VEN, by load id. */
+export async function venLoads(sql: Sql, venId: string): Promise<Entity[]> {
+  const rows = await sql`select * from ven_loads where ven_id = ${venId} order by load_id limit 5000`;
+  return rows.map(fromRow);
+}
+
+/** A point of VEN history. */
+export interface VenHistoryRow {
+  ts: Date;
+  usedPowerKw: number;
+  shedPowerKw: number;
+  maxUsedPowerKw: number;
+  samples: number;
+}
+
+/** A point of load history. */
+export interface LoadHistoryRow {
+  ts: Date;
+  usedKw: number;
+  shedCapableKw: number;
+  maxUsedKw: number;
+  samples: number;
+}
+
+type Page = { limit: number; offset: number };
+
+function bucket(sql: Sql, range: TimeRange): Fragment {
+  if (range.interval === "raw") return sql`ts`;
+  return sql`date_bin(make_interval(secs => ${INTERVAL_SECONDS[range.interval]}), ts, 'epoch'::timestamptz)`;
+}
+
+async function paged<T>(sql: Sql, source: Fragment, page: Page): Promise<{ items: T[]; total: number }> {
+  const [rows, [{ total }]] = await Promise.all([
+    sql`select * from (${source}) h order by ts limit ${page.limit} offset ${page.offset}`,
+    sql<{ total: number }[]>`select count(*)::int as total from (${source}) h`,
+  ]);
+  return { items: rows as unknown as T[], total };
+}
+
+/** A VEN's panel telemetry in the range, oldest first. */
+export function venHistory(
+  sql: Sql,
+  venId: string,
+  range: TimeRange,
+  page: Page,
+): Promise<{ items: VenHistoryRow[]; total: number }> {
+  return paged(
+    sql,
+    sql`select ${bucket(sql, range)} as ts, avg(used_power_kw)::float8 as "usedPowerKw",
+          avg(shed_power_kw)::float8 as "shedPowerKw", max(used_power_kw)::float8 as "maxUsedPowerKw",
+          count(*)::int as samples
+        from ven_telemetry where ven_id = ${venId} and ts >= ${range.start} and ts < ${range.end}
+        group by 1`,
+    page,
+  );
+}
+
+/** One load's samples in the range, oldest first. */
+export function loadHistory(
+  sql: Sql,
+  venId: string,
+  loadId: string,
+  range: TimeRange,
+  page: Page,
+): Promise<{ items: LoadHistoryRow[]; total: number }> {
+  return paged(
+    sql,
+    sql`select ${bucket(sql, range)} as ts, avg(used_kw)::float8 as "usedKw",
+          avg(shed_capable_kw)::float8 as "shedCapableKw", max(used_kw)::float8 as "maxUsedKw",
+          count(*)::int as samples
+        from ven_load_samples
+        where ven_id = ${venId} and load_id = ${loadId} and ts >= ${range.start} and ts < ${range.end}
+        group by 1`,
+    page,
+  );
+}
+
+/** A bucket of network history. */
+export interface NetworkHistoryRow {
+  ts: Date;
+  usedPowerKw: number;
+  shedPowerKw: number;
+  vens: number;
+}
+
+/** The network's used and shed power per bucket: each VEN's average in the bucket, summed over VENs. */
+export async function networkHistory(sql: Sql, range: TimeRange): Promise<NetworkHistoryRow[]> {
+  const rows = await sql<NetworkHistoryRow[]>`
+    select ts, sum(used)::float8 as "usedPowerKw", sum(shed)::float8 as "shedPowerKw", count(*)::int as vens
+    from (
+      select ven_id, ${bucket(sql, range)} as ts, avg(used_power_kw) as used, avg(shed_power_kw) as shed
+      from ven_telemetry where ts >= ${range.start} and ts < ${range.end}
+      group by 1, 2
+    ) per_ven
+    group by ts order by ts`;
+  return [...rows];
+}
