@@ -14,6 +14,8 @@ import { migrate } from "../stores/postgres/migrate.ts";
 import { openCache, openDocuments, openSeries } from "../stores/open.ts";
 import { retry } from "./retry.ts";
 import { isEmpty, populate } from "../population/run_all.ts";
+import { mapError } from "../api/errors.ts";
+import { ensureAdminUser } from "../auth/bootstrap.ts";
 import { formatProgress } from "../population/progress.ts";
 
 /** Options for {@linkcode startGridPulse}. */
@@ -80,7 +82,11 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
       health: () => health(services),
     };
 
-    const app = new App<State>();
+    // The first start creates `admin` (ADMIN_PASSWORD, or a generated password printed once).
+    await ensureAdminUser(services, { print });
+
+    // mapError: validation, store and token errors become 4xx/503 problems instead of 500s.
+    const app = new App<State>({ mapError });
     app.use(staticFiles());
     app.use((ctx) => {
       ctx.state.services = services;
