@@ -104,3 +104,22 @@ export async function networkHistory(sql: Sql, range: TimeRange): Promise<Networ
     group by ts order by ts`;
   return [...rows];
 }
+
+/** The VEN network from PostgreSQL (when no VEN actor has published live state): status counts and
+ * the shed capacity of online VENs' loads in their newest samples since `since`. */
+export async function venNetworkSummary(
+  sql: Sql,
+  since: Date,
+): Promise<{ vens: number; online: number; shedCapableKw: number }> {
+  const [row] = await sql<{ vens: number; online: number; shedCapableKw: number }[]>`
+    with latest as (
+      select distinct on (s.ven_id, s.load_id) s.shed_capable_kw
+      from ven_load_samples s join vens v on v.id = s.ven_id and v.status = 'online'
+      where s.ts >= ${since}
+      order by s.ven_id, s.load_id, s.ts desc
+    )
+    select (select count(*)::int from vens where active) as vens,
+      (select count(*)::int from vens where active and status = 'online') as online,
+      coalesce((select sum(shed_capable_kw) from latest), 0)::float8 as "shedCapableKw"`;
+  return row;
+}
