@@ -90,21 +90,22 @@ export function notFound(entity: string, id: string): HttpError {
   return new HttpError(404, `No ${entity.replaceAll("_", " ")} with id ${id}`);
 }
 
-/** Builds the routes of a resource. */
-export function resource(spec: ResourceSpec): Resource {
-  const idParam = spec.idParam ?? "id";
-  const params = z.strictObject({ [idParam]: Uuid });
-  const writeAccess = spec.writeAccess ?? "operator";
-  const patch = spec.patch ?? (spec.input as z.ZodObject).partial();
-  const name = spec.entity.replaceAll("_", " ");
-  const load = async (services: Services, id: string) => {
-    const row = await getRow(services.sql, spec.table, id);
-    if (!row) throw notFound(spec.entity, id);
-    return row;
-  };
-  const common = { tags: [spec.tag] };
-  const list = operation({
-    ...common,
+/** What the operations of one resource share. */
+interface Shared {
+  spec: ResourceSpec;
+  name: string;
+  tags: string[];
+  idParam: string;
+  params: z.ZodObject;
+  writeAccess: Role;
+  load(services: Services, id: string): Promise<Entity>;
+}
+
+const idOf = (shared: Shared, params: unknown) => (params as Record<string, string>)[shared.idParam];
+
+function listOperation({ spec, name, tags }: Shared): Operation {
+  return operation({
+    tags,
     summary: `List ${name}s`,
     query: z.strictObject({ ...Paging.shape, ...spec.filters }),
     response: paged(spec.schema, `${spec.schema.meta()?.id}Page`),
@@ -113,8 +114,11 @@ export function resource(spec: ResourceSpec): Resource {
     const result = await listRows(services.sql, spec.table, { equals, ...pageWindow({ page, page_size }) });
     return { ...result, page, pageSize: page_size };
   });
-  const create = operation({
-    ...common,
+}
+
+function createOperation({ spec, name, tags, writeAccess }: Shared): Operation {
+  return operation({
+    tags,
     summary: `Create a ${name}`,
     access: writeAccess,
     body: spec.input,
@@ -126,58 +130,89 @@ export function resource(spec: ResourceSpec): Resource {
     await afterWrite(services, spec, "create", { after: row }, user);
     return row;
   });
-  const get = operation({
-    ...common,
+}
+
+function getOperation(shared: Shared): Operation {
+  const { spec, name, tags, params } = shared;
+  return operation({
+    tags,
     summary: `Get a ${name}`,
     params,
     query: spec.expand?.query,
     response: spec.expand?.response ?? spec.schema,
     problems: [404],
   }, async ({ services, params, query }) => {
-    const row = await load(services, (params as Record<string, string>)[idParam]);
+    const row = await shared.load(services, idOf(shared, params));
     return spec.expand ? await spec.expand.apply(services, row, query as Record<string, unknown>) : row;
   });
-  const update = (body: z.ZodType, summary: string) =>
-    operation({
-      ...common,
-      summary,
-      access: writeAccess,
-      params,
-      body,
-      response: spec.schema,
-      problems: [404, 409, 422],
-    }, async ({ services, user, params, body }) => {
-      const id = (params as Record<string, string>)[idParam];
-      const changed = await updateRow(services.sql, spec.table, id, body as Entity);
-      if (!changed) throw notFound(spec.entity, id);
-      await afterWrite(services, spec, "update", changed, user);
-      return changed.after;
-    });
-  const remove = operation({
-    ...common,
-    summary: `Delete a ${name}`,
+}
+
+function updateOperation(shared: Shared, body: z.ZodType, summary: string): Operation {
+  const { spec, tags, params, writeAccess } = shared;
+  return operation({
+    tags,
+    summary,
     access: writeAccess,
     params,
-    problems: [404, 409],
-  }, async ({ services, user, params }) => {
-    const id = (params as Record<string, string>)[idParam];
-    const row = await deleteRow(services.sql, spec.table, id);
-    if (!row) throw notFound(spec.entity, id);
-    await afterWrite(services, spec, "delete", { before: row }, user);
+    body,
+    response: spec.schema,
+    problems: [404, 409, 422],
+  }, async ({ services, user, params, body }) => {
+    const id = idOf(shared, params);
+    const changed = await updateRow(services.sql, spec.table, id, body as Entity);
+    if (!changed) throw notFound(spec.entity, id);
+    await afterWrite(services, spec, "update", changed, user);
+    return changed.after;
   });
+}
+
+function deleteOperation(shared: Shared): Operation {
+  const { spec, name, tags, params, writeAccess } = shared;
+  return operation(
+    { tags, summary: `Delete a ${name}`, access: writeAccess, params, problems: [404, 409] },
+    async ({ services, user, params }) => {
+      const id = idOf(shared, params);
+      const row = await deleteRow(services.sql, spec.table, id);
+      if (!row) throw notFound(spec.entity, id);
+      await afterWrite(services, spec, "delete", { before: row }, user);
+    },
+  );
+}
+
+/** Builds the routes of a resource. */
+export function resource(spec: ResourceSpec): Resource {
+  const idParam = spec.idParam ?? "id";
+  const shared: Shared = {
+    spec,
+    name: spec.entity.replaceAll("_", " "),
+    tags: [spec.tag],
+    idParam,
+    params: z.strictObject({ [idParam]: Uuid }),
+    writeAccess: spec.writeAccess ?? "operator",
+    load: async (services, id) => {
+      const row = await getRow(services.sql, spec.table, id);
+      if (!row) throw notFound(spec.entity, id);
+      return row;
+    },
+  };
+  const patch = spec.patch ?? (spec.input as z.ZodObject).partial();
   const ops = {
-    list,
-    create,
-    get,
-    put: update(spec.input, `Replace a ${name}`),
-    patch: update(patch, `Update some fields of a ${name}`),
-    delete: remove,
+    list: listOperation(shared),
+    create: createOperation(shared),
+    get: getOperation(shared),
+    put: updateOperation(
+      shared,
+      spec.input,
+      `Update a ${shared.name} with a complete body (optional fields left out keep their values)`,
+    ),
+    patch: updateOperation(shared, patch, `Update some fields of a ${shared.name}`),
+    delete: deleteOperation(shared),
   };
   return {
     ops,
-    collection: route({ GET: list, POST: create }),
-    item: route({ GET: get, PUT: ops.put, PATCH: ops.patch, DELETE: remove }),
-    load,
+    collection: route({ GET: ops.list, POST: ops.create }),
+    item: route({ GET: ops.get, PUT: ops.put, PATCH: ops.patch, DELETE: ops.delete }),
+    load: shared.load,
   };
 }
 

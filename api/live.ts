@@ -57,14 +57,27 @@ export async function allVenStates(services: Services): Promise<[string, VenLive
   return parseAll(services, VenLiveState, found.map((key, i) => [key.slice(prefix.length), values[i]]));
 }
 
-/** Reuses a computed value for {@linkcode STATS_TTL_S} through the cache's `api:` keys. */
+const inflight = new WeakMap<Services, Map<string, Promise<unknown>>>();
+
+/**
+ * Reuses a computed value for {@linkcode STATS_TTL_S} through the cache's `api:` keys; concurrent misses
+ * in this process share one computation rather than each scanning every VEN state.
+ */
 async function memo<T>(services: Services, name: string, compute: () => Promise<T>): Promise<T> {
   const key = keys.api(name);
   const hit = await services.cache.get<T>(key);
   if (hit !== undefined) return hit;
-  const value = await compute();
-  await services.cache.set(key, value, { ttlSeconds: STATS_TTL_S });
-  return value;
+  let running = inflight.get(services);
+  if (!running) inflight.set(services, running = new Map());
+  const pending = running.get(key);
+  if (pending) return pending as Promise<T>;
+  const computed = (async () => {
+    const value = await compute();
+    await services.cache.set(key, value, { ttlSeconds: STATS_TTL_S });
+    return value;
+  })().finally(() => running.delete(key));
+  running.set(key, computed);
+  return computed;
 }
 
 /** The VEN network now: counts by status and power totals. */

@@ -1,10 +1,11 @@
 /**
- * The first start: when no user exists yet, create `admin` with `ADMIN_PASSWORD`, or with a generated
- * password printed once (it is stored only as a bcrypt hash, so it cannot be shown again).
+ * The first start: when there is no admin yet, create `admin` with `ADMIN_PASSWORD`, or with a generated
+ * password printed once (it is stored only as a bcrypt hash, so it cannot be shown again). Demo users
+ * seeded before it (operator, viewer) do not stop it: only an existing admin does.
  * @module
  */
 import type { Services } from "../core/services.ts";
-import { anyUser, insertUserIfAbsent } from "../stores/postgres/repos/users.ts";
+import { anyAdmin, insertUserIfAbsent } from "../stores/postgres/repos/users.ts";
 import { generatePassword, hashPassword } from "./passwords.ts";
 
 /** The username of the first administrator. */
@@ -24,8 +25,9 @@ export interface EnsureAdminResult {
 }
 
 /**
- * Creates the `admin` user when there are no users at all; does nothing otherwise (a changed
- * `ADMIN_PASSWORD` does not reset an existing admin). Safe when several instances start at once.
+ * Creates the `admin` user when no user has the admin role; does nothing otherwise (a changed
+ * `ADMIN_PASSWORD` does not reset an existing admin). Safe when several instances start at once. When
+ * the name `admin` is taken by a user of another role, nothing is created and a warning says so.
  *
  * @example
  * ```ts
@@ -37,7 +39,7 @@ export async function ensureAdminUser(
   services: Services,
   options: EnsureAdminOptions = {},
 ): Promise<EnsureAdminResult> {
-  if (await anyUser(services.sql)) return { created: false };
+  if (await anyAdmin(services.sql)) return { created: false };
   const configured = services.config.adminPassword;
   const password = configured ?? generatePassword();
   const created = await insertUserIfAbsent(services.sql, {
@@ -45,7 +47,12 @@ export async function ensureAdminUser(
     passwordHash: await hashPassword(password),
     role: "admin",
   });
-  if (!created) return { created: false };
+  if (!created) {
+    services.log.warn("no admin user, and the name admin is taken by another role: promote a user to admin", {
+      username: ADMIN_USERNAME,
+    });
+    return { created: false };
+  }
   services.log.info("created the first admin user", { username: ADMIN_USERNAME, fromConfig: !!configured });
   if (configured) return { created: true };
   const print = options.print ?? console.log;

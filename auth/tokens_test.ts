@@ -120,6 +120,14 @@ for (const backend of pgBackends()) {
       assert.equal(printed.length, 1);
     });
   });
+
+  Deno.test(`ensureAdminUser() is not stopped by seeded demo users without an admin (${backend})`, async () => {
+    await withTestDatabase(backend, async ({ sql }) => {
+      await insertUser(sql, { username: "operator", passwordHash: "-", role: "operator" });
+      const first = await ensureAdminUser(services(sql), { print: () => {} });
+      assert.equal(first.created, true);
+    });
+  });
 }
 
 Deno.test("ensureAdminUser() uses ADMIN_PASSWORD and prints nothing", async () => {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { DateTime, DateTimeInput, finite, JsonObject, name, Uuid } from "./common.ts";
+import { MeterMeasurement } from "./telemetry.ts";
 
 /** Industries a site belongs to (`industry_type_enum`). */
 export const INDUSTRY_TYPES = [
@@ -268,17 +269,10 @@ export const RecommendationInput = z.strictObject({
   active: z.boolean().optional(),
 }).meta({ id: "RecommendationInput" });
 
-/** Measurement metrics. */
-export const MEASUREMENT_METRICS = [
-  "power",
-  "energy",
-  "voltage",
-  "current",
-  "power_factor",
-  "frequency",
-  "temperature",
-  "state_of_charge",
-] as const;
+/** Measurement metrics: the ones a meter can report over MQTT. */
+export const MEASUREMENT_METRICS = MeterMeasurement.shape.metric.options;
+/** Measurement quality flags (`quality_enum`). */
+export const QUALITIES = MeterMeasurement.shape.quality.unwrap().options;
 
 /** One measurement of a meter, asset or energy source. */
 export const Measurement = z.object({
@@ -290,7 +284,7 @@ export const Measurement = z.object({
   metric: z.enum(MEASUREMENT_METRICS),
   value: z.number(),
   unit: z.string(),
-  quality: z.enum(["good", "bad", "estimated"]),
+  quality: z.enum(QUALITIES),
   receivedAt: DateTime,
 }).meta({ id: "Measurement" });
 

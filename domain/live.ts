@@ -27,6 +27,7 @@
  */
 import { z } from "zod";
 import { DateTime, Uuid } from "./common.ts";
+import { METER_CATEGORIES, QUALITIES } from "./hierarchy.ts";
 
 /** One load of a VEN as last reported. */
 export const VenLoadLive = z.object({
@@ -71,11 +72,11 @@ export function sensorType(meterId: string, metric: string): string {
 /** `latest:{siteId}:{meterId}:{metric}`: the latest value of one sensor. */
 export const LatestValue = z.object({
   meterId: Uuid,
-  category: z.enum(["CONS", "PROD", "INJ", "STOR"]),
+  category: z.enum(METER_CATEGORIES),
   metric: z.string(),
   value: z.number(),
   unit: z.string(),
-  quality: z.enum(["good", "bad", "estimated"]),
+  quality: z.enum(QUALITIES),
   ts: DateTime,
 }).meta({ id: "LatestValue" });
 export type LatestValue = z.output<typeof LatestValue>;

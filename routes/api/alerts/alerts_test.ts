@@ -19,7 +19,7 @@ for (const backend of pgBackends()) {
       };
       const newest = await alert(1, "Spike", "critical");
       const older = await alert(60, "ThresholdExceeded");
-      await alert(60 * 24 * 30, "System"); // outside the default week
+      await alert(60 * 24 * 30, "System"); // outside the default day
 
       await t.step("recent: newest first, bounded by hours, filtered, paged", async () => {
         const page = await api.json<{ items: { id: string }[]; total: number }>("GET", "/api/alerts/recent", {

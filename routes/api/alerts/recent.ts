@@ -11,7 +11,7 @@ export const { handler, openapi } = route({
     tags: ["Alerts"],
     query: z.strictObject({
       ...Paging.shape,
-      hours: recentWindow(168, 2160),
+      hours: recentWindow(24, 2160),
       state: z.enum(ALERT_STATES).optional(),
       severity: z.enum(SEVERITIES).optional(),
       type: z.enum(ALERT_TYPES).optional(),

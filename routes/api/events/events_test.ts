@@ -77,6 +77,14 @@ for (const backend of pgBackends()) {
         const toNorth = api.mqtt.published.filter((p) => p.topic === topic(north1));
         assert.equal((toNorth[0].payload as AdrEventMessage).priority, 2);
       });
+      await t.step("PUT replaces the whole event", async () => {
+        const replaced = await api.json("PUT", `/api/events/${id}`, {
+          as: "operator",
+          body: { ...body, eventName: "Evening peak v2", targets: { groups: ["north"] } },
+        });
+        assert.equal(replaced.eventName, "Evening peak v2");
+        assert.equal(replaced.priority, 1);
+      });
       await t.step("cancel publishes the cancellation, retained; a second cancel is a 409", async () => {
         api.mqtt.published.length = 0;
         const cancelled = await api.json("POST", `/api/events/${id}/cancel`, { as: "operator" });
@@ -141,7 +149,7 @@ for (const backend of pgBackends()) {
         );
         await api.problem("GET", `/api/events/${doomed.id}`, 404, { as: "viewer" });
         const audit = (await api.audit("adr_event")).map((d) => d.action).sort();
-        assert.deepEqual(audit, ["cancel", "create", "create", "create", "delete", "update"]);
+        assert.deepEqual(audit, ["cancel", "create", "create", "create", "delete", "update", "update"]);
       });
       await t.step("a broker that refuses is reported, the event is still saved", async () => {
         api.mqtt.fail = true;

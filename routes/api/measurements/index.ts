@@ -1,7 +1,7 @@
 /** `GET /api/measurements`: measurements of meters, assets and energy sources in a time range. */
 import { z } from "zod";
 import { paged, pageWindow, Paging, rawTimeRange, resolveTimeRange, Uuid } from "../../../domain/common.ts";
-import { Measurement, MEASUREMENT_METRICS } from "../../../domain/hierarchy.ts";
+import { Measurement, MEASUREMENT_METRICS, QUALITIES } from "../../../domain/hierarchy.ts";
 import { listMeasurements } from "../../../stores/postgres/repos/measurements.ts";
 import { operation, route } from "../../../api/operation.ts";
 
@@ -19,7 +19,7 @@ export const { handler, openapi } = route({
       entity_type: z.enum(["meter", "asset", "energy_source"]).optional(),
       entity_id: Uuid.optional(),
       metric: z.enum(MEASUREMENT_METRICS).optional(),
-      quality: z.enum(["good", "bad", "estimated"]).optional(),
+      quality: z.enum(QUALITIES).optional(),
     }).superRefine(range.check),
     response: paged(Measurement, "MeasurementPage"),
   }, async ({ services, query }) => {

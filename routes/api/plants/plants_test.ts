@@ -32,6 +32,11 @@ for (const backend of pgBackends()) {
           body: { capacityMw: 20 },
         });
         assert.equal(patched.capacityMw, 20);
+        const replaced = await api.json("PUT", `/api/plants/${id}`, {
+          as: "operator",
+          body: { name: "Solar North", assetType: "solar", capacityMw: 15 },
+        });
+        assert.equal(replaced.capacityMw, 15);
         await api.json("DELETE", `/api/plants/${id}`, { as: "operator", status: 204 });
         await api.problem("GET", `/api/plants/${id}`, 404, { as: "viewer" });
         assert.deepEqual(api.runtime.calls.at(-1), { op: "remove", kind: "plant", id });

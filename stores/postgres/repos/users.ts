@@ -61,9 +61,9 @@ export async function insertUserIfAbsent(
   return rows.length > 0;
 }
 
-/** Whether any user exists. */
-export async function anyUser(sql: Sql): Promise<boolean> {
-  const [row] = await sql`select exists (select 1 from users) as found`;
+/** Whether any user with the admin role exists (active or not). */
+export async function anyAdmin(sql: Sql): Promise<boolean> {
+  const [row] = await sql`select exists (select 1 from users where role = 'admin') as found`;
   return row.found as boolean;
 }
 
