@@ -70,8 +70,11 @@ export function formatAgo(value: Date | string | number | null | undefined, now 
   return `${Math.round(seconds / 86_400)} d ago`;
 }
 
-/** `gas_peaker` -> `Gas peaker`, `day_ahead` -> `Day ahead`. */
+const ACRONYMS = new Set(["chp", "hvac", "ev", "pv", "ups", "ven", "adr", "fcr"]);
+
+/** `gas_peaker` -> `Gas peaker`, `chp` -> `CHP`, `optIn` -> `Opt in`. */
 export function humanize(value: string): string {
-  const text = value.replaceAll("_", " ");
+  const words = value.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().split(/[_\s]+/);
+  const text = words.map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w)).join(" ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -29,9 +29,13 @@ export async function load<T>(services: Services, what: string, read: () => Prom
   }
 }
 
-/** Page and page size from `?page=`; anything malformed is page 1. */
-export function pageOf(url: URL, pageSize = 25): { page: number; pageSize: number; offset: number } {
-  const raw = Number(url.searchParams.get("page") ?? "1");
+/** Page and page size from `?page=` (or `param`); anything malformed is page 1. */
+export function pageOf(
+  url: URL,
+  pageSize = 25,
+  param = "page",
+): { page: number; pageSize: number; offset: number } {
+  const raw = Number(url.searchParams.get(param) ?? "1");
   const page = Number.isInteger(raw) && raw >= 1 && raw <= 100_000 ? raw : 1;
   return { page, pageSize, offset: (page - 1) * pageSize };
 }

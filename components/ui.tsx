@@ -125,15 +125,18 @@ export interface PagerProps {
   page: number;
   pageSize: number;
   total: number;
+  /** The query parameter holding the page (two lists on one page need two). @default {"page"} */
+  param?: string;
 }
 
 /** "Showing 51–100 of 312" with previous/next links that keep the other query parameters. */
-export function Pager({ url, page, pageSize, total }: PagerProps) {
+export function Pager({ url, page, pageSize, total, param = "page" }: PagerProps) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const href = (n: number) => {
     const next = new URL(url);
-    if (n === 1) next.searchParams.delete("page");
-    else next.searchParams.set("page", String(n));
+    next.searchParams.delete("done");
+    if (n === 1) next.searchParams.delete(param);
+    else next.searchParams.set(param, String(n));
     return next.pathname + next.search;
   };
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;

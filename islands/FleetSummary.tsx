@@ -5,6 +5,7 @@ import { formatKw, formatMw } from "../components/format.ts";
 import { subscribe } from "../components/live_feed.ts";
 import type { LiveEvent } from "../components/live_events.ts";
 import { StatCard } from "../components/ui.tsx";
+import type { VenFigures } from "../components/fleet.ts";
 import type { AlertSummary } from "../domain/alert.ts";
 
 /** A plant as the summary counts it. */
@@ -15,13 +16,8 @@ export interface FleetPlant {
   latest: [number, number] | null;
 }
 
-/** The VEN network: from the VEN actors' live state, or from the last stored statuses. */
-export interface FleetVens {
-  vens: number;
-  online: number;
-  shedCapableKw: number;
-  live: boolean;
-}
+/** The VEN network: from the VEN actors' live state, or as last stored. */
+export type FleetVens = VenFigures;
 
 /** Props of {@linkcode FleetSummary}. */
 export interface FleetSummaryProps {
@@ -114,7 +110,7 @@ export default function FleetSummary(props: FleetSummaryProps) {
         value={
           <>
             {reporting.length}
-            <span class="stat-of">/ {plants.value.length}</span>
+            <span class="stat-of">{` / ${plants.value.length}`}</span>
           </>
         }
         hint="Reported within three of their intervals"
@@ -146,7 +142,7 @@ export default function FleetSummary(props: FleetSummaryProps) {
           ? (
             <>
               {v.online}
-              <span class="stat-of">/ {v.vens}</span>
+              <span class="stat-of">{` / ${v.vens}`}</span>
             </>
           )
           : "—"}

@@ -31,7 +31,7 @@ export default function LiveAlerts({ alerts, names, limit }: LiveAlertsProps) {
       kinds: ["alert"],
       onEvent: (event) => (rows.value = apply(rows.value, event, limit)),
       poll: async () => {
-        const page = await getJson<{ items: unknown[] }>(`/api/alerts/recent?page_size=${limit}`);
+        const page = await getJson<{ items: unknown[] }>(`/api/alerts/recent?hours=168&page_size=${limit}`);
         rows.value = page.items.map((a) => alertRow(a)).filter((a): a is LiveAlertRow => a !== undefined);
       },
     }), []);

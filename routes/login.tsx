@@ -65,7 +65,7 @@ export const handler = define.handlers<LoginData>({
           "Retry-After": String(error.retryAfterSeconds),
         });
       }
-      if (error instanceof TokenError) return form({ next, username, error: error.message }, 401);
+      if (error instanceof TokenError) return form({ next, username, error: error.message });
       throw error;
     }
   },

@@ -14,6 +14,7 @@ import type { Role } from "../domain/user.ts";
 import { populate } from "../population/run_all.ts";
 import { screenshot } from "./_browser.ts";
 import { insertUser } from "../stores/postgres/repos/users.ts";
+import { prepareEmbeddedDataDir } from "../stores/postgres/testing.ts";
 
 /** Every test user's password. */
 export const PASSWORD = "correct horse battery";
@@ -32,6 +33,7 @@ export interface TestApp {
 /** Starts GridPulse on embedded stores; seeds the demo data unless `seed` is false. */
 export async function startTestApp(options: { seed?: boolean } = {}): Promise<TestApp> {
   const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-pages-" });
+  await prepareEmbeddedDataDir(dataDir);
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",

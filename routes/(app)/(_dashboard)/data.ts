@@ -6,7 +6,6 @@
  */
 import type { Services } from "../../../core/services.ts";
 import { alertSummary } from "../../../api/alerts.ts";
-import { networkStats } from "../../../api/live.ts";
 import type { Interval } from "../../../domain/common.ts";
 import { INTERVAL_SECONDS } from "../../../domain/common.ts";
 import { alertRow, type LiveAlertRow } from "../../../components/live_events.ts";
@@ -18,9 +17,9 @@ import {
   recentMeterReadings,
   telemetryReadings,
 } from "../../../stores/postgres/repos/readings.ts";
-import { venNetworkSummary } from "../../../stores/postgres/repos/vens.ts";
+import { venFigures } from "../../../components/fleet.ts";
 import type { Anomaly, DashboardChartProps } from "../../../islands/DashboardChart.tsx";
-import type { FleetSummaryProps, FleetVens } from "../../../islands/FleetSummary.tsx";
+import type { FleetSummaryProps } from "../../../islands/FleetSummary.tsx";
 import type { ReadingRow } from "../../../islands/LiveReadings.tsx";
 
 /** The time windows the dashboard offers; beyond an hour it reads rollup buckets, not raw readings. */
@@ -81,12 +80,6 @@ async function chartData(services: Services, plantIds: string[], window: WindowK
     }
   }
   return { series: plantIds.map((id) => withGaps(byPlant.get(id)!, stepMs)), anomalies };
-}
-
-async function venFigures(services: Services, now: number): Promise<FleetVens> {
-  const live = await networkStats(services);
-  if (live.vens > 0) return { ...live, live: true };
-  return { ...await venNetworkSummary(services.sql, new Date(now - 3_600_000)), live: false };
 }
 
 /** Loads the dashboard for `window`, as of `now`. */

@@ -1,0 +1,242 @@
+/** `/vens/:id`: one VEN: its state, loads, history, one load's history, its ADR events; edit and delete. */
+import { HttpError, page, type PageProps } from "fresh";
+import type { z } from "zod";
+import { hasRole } from "../../../auth/session.ts";
+import { define } from "../../../core/define.ts";
+import type { State } from "../../../core/services.ts";
+import { loadsOf, withLive } from "../../../api/vens.ts";
+import { type Choice, siteChoices } from "../../../components/choices.ts";
+import { rulesOf } from "../../../components/field_rules.ts";
+import { formatAgo, formatKw, humanize } from "../../../components/format.ts";
+import { load, type Loaded } from "../../../components/load.ts";
+import {
+  DoneNotice,
+  EmptyState,
+  ErrorState,
+  Facts,
+  PageHead,
+  StateBadge,
+  TableWrap,
+} from "../../../components/ui.tsx";
+import { Uuid } from "../../../domain/common.ts";
+import type { VenLiveState } from "../../../domain/live.ts";
+import { VenInput, type VenLoad } from "../../../domain/ven.ts";
+import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
+import { loadHistory, venHistory, venParticipation } from "../../../stores/postgres/repos/vens.ts";
+import DeleteButton from "../../../islands/DeleteButton.tsx";
+import ResourceForm from "../../../islands/ResourceForm.tsx";
+import TimeSeriesChart, { type Series } from "../../../islands/TimeSeriesChart.tsx";
+import { EventTable, powerSeries, venFields, venValues } from "./(_vens)/shared.tsx";
+
+const DAY = 86_400_000;
+type Load = z.output<typeof VenLoad>;
+
+interface VenData {
+  ven: Entity & { live: VenLiveState | null };
+  loads: Loaded<Load[]>;
+  history: Loaded<Series[]>;
+  load?: { id: string; history: Loaded<Series[]> };
+  events: Loaded<Entity[]>;
+  sites: Choice[];
+  now: number;
+}
+
+export const handler = define.handlers<VenData>({
+  async GET(ctx) {
+    const { services } = ctx.state;
+    const { sql } = services;
+    const id = ctx.params.id;
+    const row = Uuid.safeParse(id).success
+      ? await getRow(sql, { table: "vens", orderBy: "registered_at" }, id)
+      : undefined;
+    if (!row) throw new HttpError(404, `No VEN with id ${id}`);
+    const [ven] = await withLive(services, [row]) as VenData["ven"][];
+    ctx.state.title = (ven.displayName ?? ven.venName) as string;
+    const now = Date.now();
+    const range = { start: new Date(now - DAY), end: new Date(now), interval: "10m" as const };
+    const loadId = ctx.url.searchParams.get("load");
+    const [loads, history, events, sites, chosen] = await Promise.all([
+      load(services, "loads", () => loadsOf(services, id)),
+      load(
+        services,
+        "history",
+        async () => powerSeries((await venHistory(sql, id, range, { limit: 1_000, offset: 0 })).items),
+      ),
+      load(services, "events", () => venParticipation(sql, id)),
+      hasRole(ctx.state.user, "operator") ? siteChoices(sql).catch(() => []) : [],
+      loadId
+        ? load(services, "load history", async () => {
+          const rows = (await loadHistory(sql, id, loadId, range, { limit: 1_000, offset: 0 })).items;
+          return [
+            { label: "Used", points: rows.map((r): [number, number] => [r.ts.getTime(), r.usedKw]) },
+            {
+              label: "Shed capable",
+              points: rows.map((r): [number, number] => [r.ts.getTime(), r.shedCapableKw]),
+            },
+          ];
+        })
+        : undefined,
+    ]);
+    return page({
+      ven,
+      loads,
+      history,
+      load: loadId && chosen ? { id: loadId, history: chosen } : undefined,
+      events,
+      sites,
+      now,
+    });
+  },
+});
+
+function Loads({ loads, venId, chosen }: { loads: Loaded<Load[]>; venId: string; chosen?: string }) {
+  if (!loads.ok) return <ErrorState title="Loads could not be read" message={loads.error} />;
+  if (loads.value.length === 0) return <EmptyState title="No loads registered or reported" />;
+  return (
+    <TableWrap label="Loads">
+      <thead>
+        <tr>
+          <th>Load</th>
+          <th>Type</th>
+          <th class="num">Using</th>
+          <th class="num">Can shed</th>
+          <th class="num">Capacity</th>
+          <th>Reporting</th>
+        </tr>
+      </thead>
+      <tbody>
+        {loads.value.map((l) => (
+          <tr key={l.loadId} aria-current={l.loadId === chosen ? "true" : undefined}>
+            <td>
+              <a href={`/vens/${venId}?load=${encodeURIComponent(l.loadId)}#load-history`}>
+                {l.name ?? l.loadId}
+              </a>
+            </td>
+            <td>{humanize(l.loadType)}</td>
+            <td class="num">{formatKw(l.usedKw, 1)}</td>
+            <td class="num">{formatKw(l.shedCapableKw, 1)}</td>
+            <td class="num">{formatKw(l.capacityKw, 1)}</td>
+            <td>
+              {l.live
+                ? <StateBadge state="online" label="Live" />
+                : <StateBadge state="unknown" label="No data" />}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </TableWrap>
+  );
+}
+
+function History(
+  { id, history, label, now }: { id: string; history: Loaded<Series[]>; label: string; now: number },
+) {
+  if (!history.ok) return <ErrorState title="History could not be read" message={history.error} />;
+  if (history.value[0].points.length === 0) return <EmptyState title="No telemetry in the last 24 hours" />;
+  return (
+    <TimeSeriesChart
+      id={id}
+      label={label}
+      series={history.value}
+      unit="kW"
+      from={now - DAY}
+      to={now}
+      beginAtZero
+    />
+  );
+}
+
+/** One VEN. */
+export default function VenPage({ data, url, state }: PageProps<VenData, State>) {
+  const { ven } = data;
+  const name = (ven.displayName ?? ven.venName) as string;
+  const canEdit = hasRole(state.user, "operator");
+  return (
+    <>
+      <PageHead
+        title={name}
+        lead={`VEN ${ven.venName} · groups: ${(ven.groups as string[]).join(", ") || "none"}`}
+      >
+        <a class="button button-ghost" href="/vens">All VENs</a>
+      </PageHead>
+      <DoneNotice url={url} what="VEN" />
+      <section class="card">
+        <Facts
+          items={[
+            ["Status", <StateBadge key="s" state={ven.live?.status ?? ven.status as string} />],
+            ["Using", ven.live ? formatKw(ven.live.usedPowerKw, 1) : "—"],
+            ["Shedding", ven.live ? formatKw(ven.live.shedPowerKw, 1) : "—"],
+            ["Last seen", formatAgo(ven.lastSeenAt as Date | null)],
+            ["Reports every", `${ven.expectedIntervalS} s`],
+            ["Live state", ven.live ? "From the VEN actor" : "Not reported since the actor started"],
+          ]}
+        />
+      </section>
+      <section class="card">
+        <div class="card-head">
+          <h2>Panel, last 24 hours</h2>
+        </div>
+        <History
+          id="ven-chart"
+          history={data.history}
+          label={`Used and shed power of ${name}, kW`}
+          now={data.now}
+        />
+      </section>
+      <section class="card">
+        <div class="card-head">
+          <h2>Loads</h2>
+          <span class="muted small">Choose a load for its history</span>
+        </div>
+        <Loads loads={data.loads} venId={ven.id as string} chosen={data.load?.id} />
+      </section>
+      {data.load && (
+        <section class="card" id="load-history">
+          <div class="card-head">
+            <h2>Load {data.load.id}, last 24 hours</h2>
+          </div>
+          <History
+            id="load-chart"
+            history={data.load.history}
+            label={`History of load ${data.load.id}, kW`}
+            now={data.now}
+          />
+        </section>
+      )}
+      <section class="card">
+        <div class="card-head">
+          <h2>ADR events</h2>
+        </div>
+        {!data.events.ok
+          ? <ErrorState title="Events could not be read" message={data.events.error} />
+          : data.events.value.length === 0
+          ? <EmptyState title="This VEN has taken part in no ADR event" />
+          : <EventTable events={data.events.value} ven />}
+      </section>
+      {canEdit && (
+        <section class="card" id="edit">
+          <div class="card-head">
+            <h2>Edit VEN</h2>
+          </div>
+          <ResourceForm
+            fields={venFields(data.sites)}
+            rules={rulesOf(VenInput)}
+            values={venValues(ven)}
+            method="PATCH"
+            url={`/api/vens/${ven.id}`}
+            submitLabel="Save changes"
+            next={`/vens/${ven.id}?done=updated`}
+          />
+        </section>
+      )}
+      {canEdit && (
+        <section class="card danger-zone">
+          <div class="card-head">
+            <h2>Delete VEN</h2>
+          </div>
+          <DeleteButton url={`/api/vens/${ven.id}`} what={`VEN “${ven.venName}”`} next="/vens?done=deleted" />
+        </section>
+      )}
+    </>
+  );
+}
