@@ -17,6 +17,7 @@ import { isEmpty, populate } from "../population/run_all.ts";
 import { mapError } from "../api/errors.ts";
 import { ensureAdminUser } from "../auth/bootstrap.ts";
 import { formatProgress } from "../population/progress.ts";
+import { startAdrEventSweeper } from "../api/adr_events.ts";
 
 /** Options for {@linkcode startGridPulse}. */
 export interface BootOptions {
@@ -103,6 +104,9 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
     stack.push(() => server.shutdown());
     const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.addr.port}`;
     print(`GridPulse is running at ${url}`);
+    // ADR events become active and end on their own schedule; retained MQTT messages follow them.
+    const stopSweeper = startAdrEventSweeper(services);
+    stack.push(() => Promise.resolve(stopSweeper()));
 
     // Embedded defaults are for trying GridPulse: an empty database gets the demo data set on first start.
     if (postgres.backend === "embedded" && options.seed !== false && await isEmpty(postgres.sql)) {
