@@ -159,9 +159,14 @@ export function Pager({ url, page, pageSize, total, param = "page" }: PagerProps
   );
 }
 
-const DONE: Record<string, string> = { created: "created", updated: "saved", deleted: "deleted" };
+const DONE: Record<string, string> = {
+  created: "created",
+  updated: "saved",
+  deleted: "deleted",
+  cancelled: "cancelled",
+};
 
-/** After a form redirected here with `?done=created|updated|deleted`: says so once. */
+/** After a form redirected here with `?done=created|updated|deleted|cancelled`: says so once. */
 export function DoneNotice({ url, what }: { url: URL; what: string }) {
   const done = DONE[url.searchParams.get("done") ?? ""];
   if (!done) return null;

@@ -90,7 +90,7 @@ Deno.test("forms in Chromium: create, edit and delete through the pages, audited
 
     await t.step("deleted after a confirmation, it leaves the list", async () => {
       await page.goto(`${app.url}/plants/${plantId}`);
-      await page.locator(".delete-box button:not([disabled])").click();
+      await page.locator(".confirm-box button:not([disabled])").click();
       await page.click("text=Yes, delete");
       await page.waitForURL(`${app.url}/plants?done=deleted`);
       assert.equal(await page.locator('[data-plant="Pier 4 Solar"]').count(), 0);
@@ -150,6 +150,44 @@ Deno.test("forms in Chromium: create, edit and delete through the pages, audited
         /Peaker Unit 1.*aFRR.*33\.0 MW/,
       );
     });
+
+    await t.step("a VEN registered through the form gets its page", async () => {
+      await page.goto(`${app.url}/vens/new`);
+      await ready(page);
+      await page.fill("#f-venName", "ven pier 4");
+      await page.click('button:has-text("Register VEN")');
+      assert.equal(await fieldError(page, "venName"), "has an invalid format");
+      await page.fill("#f-venName", "ven-pier-4");
+      await page.fill("#f-groups", "campus, pier");
+      await page.click('button:has-text("Register VEN")');
+      await page.waitForURL(/\/vens\/[0-9a-f-]{36}\?done=created$/);
+      assert.match(await page.locator(".page-head").textContent() ?? "", /ven-pier-4.*campus, pier/);
+    });
+
+    await t.step(
+      "an ADR event created through the form reaches its group's VENs, and is cancelled",
+      async () => {
+        await page.goto(`${app.url}/vens/events/new`);
+        await page.locator(".resource-form button[type=submit]:not([disabled])").waitFor();
+        await page.click("text=Create and send event");
+        assert.equal(await fieldError(page, "eventName"), "must not be empty");
+        assert.equal(await fieldError(page, "targets"), "must name at least one VEN id or group");
+        await page.fill("#f-eventName", "Pier heat wave");
+        await page.selectOption("#f-kind", "IMPORT_CAPACITY_LIMIT");
+        await page.fill("#f-level", "150");
+        await page.getByLabel("campus", { exact: true }).check();
+        await page.click("text=Create and send event");
+        await page.waitForURL(/\/vens\/events\/[0-9a-f-]{36}\?done=created$/);
+        const [{ count }] = await sql`
+        select count(*)::int from vens where active and 'campus' = any(groups)`;
+        assert.equal(await page.locator("tbody tr").count(), count, "one row per VEN of the group");
+        assert.match(await page.locator(".facts").textContent() ?? "", /import ≤ 150 kW.*groups campus/);
+        await page.locator(".confirm-box button:not([disabled])").click();
+        await page.click("text=Yes, cancel it");
+        await page.waitForURL(/\?done=cancelled$/);
+        assert.equal(await page.locator(".facts .badge").first().textContent(), "Cancelled");
+      },
+    );
 
     assert.deepEqual(outside, []);
     // the two server refusals above are logged by Chromium as failed loads; nothing else may be

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import type { Browser, BrowserContext } from "playwright-core";
-import { launchBrowser } from "./_browser.ts";
+import { launchBrowser, screenshot } from "./_browser.ts";
 import {
   blockOutside,
   PASSWORD,
@@ -58,6 +58,7 @@ async function pagesOf(app: TestApp): Promise<string[]> {
     `/vens/${ven.id}?load=${ven.load_id}`,
     "/vens/new",
     `/vens/events/${event.id}`,
+    "/vens/events/new",
     "/sites",
     `/sites/${site.id}`,
     "/architecture",
@@ -90,15 +91,16 @@ async function visit(
     assert.match(await page.title(), / · GridPulse$/, path);
     assert.equal(await page.locator("h1").count(), 1, `${path} has one heading`);
     assert.equal(await page.locator('nav[aria-label="Main"] a').count(), 9, path);
-    await page.waitForTimeout(300); // islands hydrate and open their feeds
+    await page.waitForTimeout(200); // islands hydrate and open their feeds
     const name = path === "/"
       ? "dashboard-admin"
       : path.slice(1).replace(/[^a-z0-9]+/gi, "-").replace(/-$/, "");
-    await screenshots(page, name);
+    await screenshot(page, `${name}-1280`);
     await page.setViewportSize({ width: 375, height: 812 });
-    await page.waitForTimeout(300); // charts follow the new width on their next frame
+    await page.waitForTimeout(250); // charts follow the new width on their next frame
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
     assert.ok(overflow <= 0, `${path} is ${overflow} px wider than a phone`);
+    await screenshot(page, `${name}-375`);
     assert.deepEqual(outside, [], `${path} asked for nothing outside this server`);
     assert.deepEqual(errors, [], `${path} logged no error`);
     const [rawBytes, gzipBytes] = (await Promise.all(sizes)).reduce(([r, g], [a, b]) => [r + a, g + b], [
@@ -196,7 +198,7 @@ Deno.test("pages in Chromium: sign in and out through the pages; a viewer sees n
       const context = await browser.newContext();
       await signIn(context, app, "viewer");
       const page = await context.newPage();
-      const controls = '.resource-form, .delete-box, .alert-actions, a[href$="/new"], a:has-text("Edit")';
+      const controls = '.resource-form, .confirm-box, .alert-actions, a[href$="/new"], a:has-text("Edit")';
       for (
         const path of [
           "/",

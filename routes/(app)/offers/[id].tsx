@@ -8,7 +8,7 @@ import { DoneNotice, PageHead } from "../../../components/ui.tsx";
 import { Uuid } from "../../../domain/common.ts";
 import { OfferPatch } from "../../../domain/offer.ts";
 import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
-import DeleteButton from "../../../islands/DeleteButton.tsx";
+import ConfirmButton from "../../../islands/ConfirmButton.tsx";
 import ResourceForm from "../../../islands/ResourceForm.tsx";
 import { offerFields, offerValues } from "./(_offers)/form.ts";
 
@@ -58,9 +58,9 @@ export default function OfferPage({ data, url }: PageProps<OfferData>) {
         <div class="card-head">
           <h2>Delete offer</h2>
         </div>
-        <DeleteButton
+        <ConfirmButton
           url={`/api/offers/${offer.id}`}
-          what={`offer “${offer.name}”`}
+          question={`Delete offer “${offer.name}”? This cannot be undone.`}
           next="/offers?done=deleted"
         />
       </section>

@@ -20,7 +20,7 @@ import { Uuid } from "../../../domain/common.ts";
 import { recentAlerts } from "../../../stores/postgres/repos/alerts.ts";
 import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
 import { telemetryReadings } from "../../../stores/postgres/repos/readings.ts";
-import DeleteButton from "../../../islands/DeleteButton.tsx";
+import ConfirmButton from "../../../islands/ConfirmButton.tsx";
 import ResourceForm from "../../../islands/ResourceForm.tsx";
 import { rulesOf } from "../../../components/field_rules.ts";
 import { PlantInput } from "../../../domain/plant.ts";
@@ -212,9 +212,9 @@ export default function PlantPage({ data, url, state }: PageProps<PlantData, Sta
               <p class="muted small">Its readings, alerts and offers are deleted with it.</p>
             </div>
           </div>
-          <DeleteButton
+          <ConfirmButton
             url={`/api/plants/${plant.id}`}
-            what={`plant “${plant.name}”`}
+            question={`Delete plant “${plant.name}”? This cannot be undone.`}
             next="/plants?done=deleted"
           />
         </section>

@@ -23,7 +23,7 @@ import type { VenLiveState } from "../../../domain/live.ts";
 import { VenInput, type VenLoad } from "../../../domain/ven.ts";
 import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
 import { loadHistory, venHistory, venParticipation } from "../../../stores/postgres/repos/vens.ts";
-import DeleteButton from "../../../islands/DeleteButton.tsx";
+import ConfirmButton from "../../../islands/ConfirmButton.tsx";
 import ResourceForm from "../../../islands/ResourceForm.tsx";
 import TimeSeriesChart, { type Series } from "../../../islands/TimeSeriesChart.tsx";
 import { EventTable, powerSeries, venFields, venValues } from "./(_vens)/shared.tsx";
@@ -234,7 +234,11 @@ export default function VenPage({ data, url, state }: PageProps<VenData, State>)
           <div class="card-head">
             <h2>Delete VEN</h2>
           </div>
-          <DeleteButton url={`/api/vens/${ven.id}`} what={`VEN “${ven.venName}”`} next="/vens?done=deleted" />
+          <ConfirmButton
+            url={`/api/vens/${ven.id}`}
+            question={`Delete VEN “${ven.venName}”? This cannot be undone.`}
+            next="/vens?done=deleted"
+          />
         </section>
       )}
     </>

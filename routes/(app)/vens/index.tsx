@@ -170,7 +170,12 @@ export default function VensPage({ data, url, state }: PageProps<VensData, State
         title="VENs"
         lead="Demand-response endpoints: what they use, what they can shed, and the ADR events they answer."
       >
-        {hasRole(state.user, "operator") && <a class="button" href="/vens/new">Register VEN</a>}
+        {hasRole(state.user, "operator") && (
+          <>
+            <a class="button button-ghost" href="/vens/events/new">New ADR event</a>
+            <a class="button" href="/vens/new">Register VEN</a>
+          </>
+        )}
       </PageHead>
       <DoneNotice url={url} what="VEN" />
       <Figures figures={data.figures} />

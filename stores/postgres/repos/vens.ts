@@ -159,3 +159,22 @@ export async function latestVenTelemetry(
     order by ven_id, ts desc`;
   return [...rows];
 }
+
+/** What an ADR event can name: the programs, the active VENs and the groups they are in, by name. */
+export async function venTargets(sql: Sql): Promise<{
+  programs: { id: string; name: string }[];
+  vens: { id: string; name: string }[];
+  groups: string[];
+}> {
+  const [programs, vens, groups] = await Promise.all([
+    sql<
+      { id: string; name: string }[]
+    >`select id, program_name as name from adr_programs order by program_name limit 500`,
+    sql<{ id: string; name: string }[]>`
+      select id, coalesce(display_name, ven_name) as name from vens where active order by 2 limit 1000`,
+    sql<
+      { group: string }[]
+    >`select distinct unnest(groups) as "group" from vens where active order by 1 limit 500`,
+  ]);
+  return { programs: [...programs], vens: [...vens], groups: groups.map((g) => g.group) };
+}

@@ -18,7 +18,7 @@ export function venFields(sites: Choice[]): FieldSpec[] {
       label: "VEN name",
       kind: "text",
       placeholder: "ven-site-load",
-      hint: "Its id in MQTT topics",
+      hint: "Its id in MQTT topics: 1-100 of A-Z a-z 0-9 _ . : -",
     },
     { name: "displayName", label: "Display name", kind: "text", nullable: true },
     { name: "siteId", label: "Site", kind: "select", nullable: true, options: options(sites, "No site") },

@@ -1,9 +1,12 @@
 /** `/vens/events/:id`: one ADR event: when, what level, whom it targets, and each VEN's participation. */
 import { HttpError, page, type PageProps } from "fresh";
+import { hasRole } from "../../../../auth/session.ts";
 import { define } from "../../../../core/define.ts";
+import type { State } from "../../../../core/services.ts";
 import { formatDateTime, formatKw, formatNumber } from "../../../../components/format.ts";
 import { load, type Loaded } from "../../../../components/load.ts";
 import {
+  DoneNotice,
   EmptyState,
   ErrorState,
   Facts,
@@ -15,6 +18,7 @@ import { formatDuration } from "../../../../domain/adr_event.ts";
 import { Uuid } from "../../../../domain/common.ts";
 import type { Entity } from "../../../../stores/postgres/repos/crud.ts";
 import { getEvent, participants } from "../../../../stores/postgres/repos/adr_events.ts";
+import ConfirmButton from "../../../../islands/ConfirmButton.tsx";
 
 interface EventData {
   event: Entity;
@@ -86,7 +90,7 @@ function Participants({ people }: { people: Entity[] }) {
 }
 
 /** One ADR event. */
-export default function EventPage({ data }: PageProps<EventData>) {
+export default function EventPage({ data, url, state }: PageProps<EventData, State>) {
   const { event, people } = data;
   const targets = event.targets as { venIds: string[]; groups: string[] };
   return (
@@ -114,6 +118,7 @@ export default function EventPage({ data }: PageProps<EventData>) {
           ]}
         />
       </section>
+      <DoneNotice url={url} what="ADR event" />
       <section class="card">
         <div class="card-head">
           <h2>Participation</h2>
@@ -124,6 +129,24 @@ export default function EventPage({ data }: PageProps<EventData>) {
           ? <EmptyState title="No VEN takes part">The targets resolved to no active VEN.</EmptyState>
           : <Participants people={people.value} />}
       </section>
+      {hasRole(state.user, "operator") && ["scheduled", "active"].includes(event.status as string) && (
+        <section class="card danger-zone">
+          <div class="card-head">
+            <div>
+              <h2>Cancel event</h2>
+              <p class="muted small">Its VENs are sent the cancellation at once.</p>
+            </div>
+          </div>
+          <ConfirmButton
+            method="POST"
+            url={`/api/events/${event.id}/cancel`}
+            label="Cancel event"
+            question={`Cancel “${event.eventName}”?`}
+            confirm="Yes, cancel it"
+            next={`/vens/events/${event.id}?done=cancelled`}
+          />
+        </section>
+      )}
     </>
   );
 }

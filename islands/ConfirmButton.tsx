@@ -2,28 +2,39 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { ApiError, apiRequest } from "../components/api_client.ts";
 
-/** Props of {@linkcode DeleteButton}. */
-export interface DeleteButtonProps {
-  /** The API URL to send `DELETE` to. */
+/** Props of {@linkcode ConfirmButton}. */
+export interface ConfirmButtonProps {
+  /** The API URL. */
   url: string;
-  /** What is deleted, e.g. `plant "Helios Solar Park"`. */
-  what: string;
+  /** @default {"DELETE"} */
+  method?: "DELETE" | "POST";
+  /** The button, e.g. `Delete`, `Cancel event`. @default {"Delete"} */
+  label?: string;
+  /** The question asked before, e.g. `Delete plant “Pier 4”? This cannot be undone.` */
+  question: string;
+  /** The confirming button. @default {"Yes, delete"} */
+  confirm?: string;
   /** Where to go afterwards. */
   next: string;
 }
 
-/** Deletes through the API after an inline confirmation; shows the server's reason when it refuses. */
-export default function DeleteButton({ url, what, next }: DeleteButtonProps) {
+/**
+ * A consequential action (delete, cancel) through the API after an inline confirmation; shows the
+ * server's reason when it refuses.
+ */
+export default function ConfirmButton(
+  { url, method = "DELETE", label = "Delete", question, confirm = "Yes, delete", next }: ConfirmButtonProps,
+) {
   const confirming = useSignal(false);
   const busy = useSignal(false);
   const error = useSignal("");
   // disabled in the server HTML: a click before hydration would do nothing
   const ready = useSignal(false);
   useEffect(() => void (ready.value = true), []);
-  const remove = async () => {
+  const act = async () => {
     busy.value = true;
     try {
-      await apiRequest("DELETE", url);
+      await apiRequest(method, url);
       location.assign(next);
     } catch (e) {
       busy.value = false;
@@ -31,7 +42,7 @@ export default function DeleteButton({ url, what, next }: DeleteButtonProps) {
     }
   };
   return (
-    <div class="delete-box">
+    <div class="confirm-box">
       {!confirming.value
         ? (
           <button
@@ -40,17 +51,17 @@ export default function DeleteButton({ url, what, next }: DeleteButtonProps) {
             disabled={!ready.value}
             onClick={() => (confirming.value = true)}
           >
-            Delete
+            {label}
           </button>
         )
         : (
-          <div class="form-actions" role="group" aria-label="Confirm deletion">
-            <span class="small">Delete {what}? This cannot be undone.</span>
-            <button type="button" class="button button-danger" disabled={busy.value} onClick={remove}>
-              {busy.value ? "Deleting…" : "Yes, delete"}
+          <div class="form-actions" role="group" aria-label="Confirm">
+            <span class="small">{question}</span>
+            <button type="button" class="button button-danger" disabled={busy.value} onClick={act}>
+              {busy.value ? "Working…" : confirm}
             </button>
             <button type="button" class="button button-ghost" onClick={() => (confirming.value = false)}>
-              Cancel
+              Keep it
             </button>
           </div>
         )}
