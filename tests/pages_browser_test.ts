@@ -13,7 +13,6 @@ import { launchBrowser, screenshot } from "./_browser.ts";
 import {
   blockOutside,
   PASSWORD,
-  screenshots,
   signIn,
   startTestApp,
   type TestApp,
