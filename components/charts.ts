@@ -17,7 +17,7 @@ import {
   type ScaleOptions,
   Tooltip,
 } from "chart.js";
-import { formatTick } from "./format.ts";
+import { formatDateTime, formatNumber, formatTick } from "./format.ts";
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, Filler);
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -63,6 +63,41 @@ const STEPS = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880].map((m) => m *
 /** A tick step for a span: about six ticks, on round UTC minutes, hours or days. */
 export function tickStep(spanMs: number): number {
   return STEPS.find((step) => spanMs / step <= 8) ?? STEPS[STEPS.length - 1];
+}
+
+/** An anomaly to mark on a line: at `x`, with its value `y`. */
+export interface AnomalyMark {
+  x: number;
+  y: number;
+  id: string;
+  type: string;
+  severity: string;
+  message: string;
+}
+
+/**
+ * Marks the point at the anomaly's time, or inserts one there (a line of bucket averages has no point
+ * at that minute, and its average hides the spike), keeping `data` in time order.
+ */
+export function markAnomaly(data: TimePoint[], mark: AnomalyMark): void {
+  const anomaly = { id: mark.id, type: mark.type, severity: mark.severity, message: mark.message };
+  const at = data.findIndex((p) => p.x >= mark.x);
+  if (at !== -1 && data[at].x === mark.x) data[at] = { ...data[at], y: mark.y, anomaly };
+  else data.splice(at === -1 ? data.length : at, 0, { x: mark.x, y: mark.y, anomaly });
+}
+
+/** Tooltips of a time chart: the UTC time, each line's value in `unit`, and what an anomaly was. */
+export function timeTooltip(unit: string) {
+  return {
+    callbacks: {
+      title: (items: { parsed: { x: number | null } }[]) => formatDateTime(items[0]?.parsed.x ?? 0) + " UTC",
+      label: (item: { raw: unknown; dataset: { label?: string } }) => {
+        const p = item.raw as TimePoint;
+        const text = `${item.dataset.label}: ${formatNumber(p.y, 2)} ${unit}`;
+        return p.anomaly ? [text, `${p.anomaly.type} (${p.anomaly.severity})`] : text;
+      },
+    },
+  };
 }
 
 /** A time axis from `min` to `max` (epoch ms) with UTC ticks on round times. */

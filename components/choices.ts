@@ -26,6 +26,11 @@ export function options(choices: Choice[], none: string): [string, string][] {
   return [["", none], ...choices.map((c): [string, string] => [c.id, c.name])];
 }
 
+/** An input's value for a field: empty for null. */
+export function inputValue(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
 /** `<input type="datetime-local">`'s value for a time, in UTC (the pages' zone). */
 export function utcInput(value: unknown): string {
   if (value === null || value === undefined) return "";

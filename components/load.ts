@@ -45,3 +45,13 @@ export function oneOf<T extends string>(url: URL, name: string, allowed: readonl
   const value = url.searchParams.get(name);
   return allowed.includes(value as T) ? value as T : undefined;
 }
+
+/** How far back a list looks, as `?hours=` offers it. */
+export const AGES = { "24": "24 hours", "168": "7 days", "720": "30 days", "2160": "90 days" } as const;
+/** One of {@linkcode AGES}. */
+export type Age = keyof typeof AGES;
+
+/** `?hours=` when it is one of {@linkcode AGES}, else a week. */
+export function ageOf(url: URL): Age {
+  return oneOf(url, "hours", Object.keys(AGES) as Age[]) ?? "168";
+}

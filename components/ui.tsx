@@ -186,3 +186,62 @@ export function Facts({ items }: { items: [string, ComponentChildren][] }) {
     </dl>
   );
 }
+
+/** A labelled select of a GET filter form; `""` is "any". */
+export function FilterSelect({ name, label, value, options }: {
+  name: string;
+  label: string;
+  value?: string;
+  options: readonly (readonly [string, string])[];
+}) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <select name={name}>
+        {options.map(([v, text]) => <option key={v} value={v} selected={v === (value ?? "")}>{text}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** `[["", "Any"], [value, humanized]...]` for a {@linkcode FilterSelect}. */
+export function anyOf(
+  values: readonly string[],
+  label: (v: string) => string = humanize,
+): [string, string][] {
+  return [["", "Any"], ...values.map((v): [string, string] => [v, label(v)])];
+}
+
+/** A count out of a total for a stat card: `11 / 12`. */
+export function Fraction({ n, of }: { n: number; of: number }) {
+  return (
+    <>
+      {n}
+      <span class="stat-of">{` / ${of}`}</span>
+    </>
+  );
+}
+
+/** A card with a heading (and an optional note and action on its right). */
+export function Section({ title, note, action, id, danger, children }: {
+  title: string;
+  note?: ComponentChildren;
+  action?: ComponentChildren;
+  id?: string;
+  /** A destructive action's card. */
+  danger?: boolean;
+  children?: ComponentChildren;
+}) {
+  return (
+    <section class={danger ? "card danger-zone" : "card"} id={id}>
+      <div class="card-head">
+        <div>
+          <h2>{title}</h2>
+          {note && <p class="muted small">{note}</p>}
+        </div>
+        {action}
+      </div>
+      {children}
+    </section>
+  );
+}

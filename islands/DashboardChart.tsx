@@ -5,11 +5,12 @@ import {
   colorAt,
   expose,
   lineDataset,
+  markAnomaly,
   timeAxis,
   type TimePoint,
+  timeTooltip,
   valueAxis,
 } from "../components/charts.ts";
-import { formatDateTime, formatNumber } from "../components/format.ts";
 import { subscribe } from "../components/live_feed.ts";
 import { alertRow, type LiveAlertRow, type LiveEvent, toMs } from "../components/live_events.ts";
 
@@ -37,13 +38,7 @@ export interface DashboardChartProps {
 
 type LineChart = Chart<"line", TimePoint[]>;
 
-/** Marks the point at the anomaly's time, or inserts one there (bucketed series have none at that minute). */
-function addAnomaly(data: TimePoint[], a: Anomaly): void {
-  const mark = { id: a.id, type: a.type, severity: a.severity, message: a.message };
-  const at = data.findIndex((p) => p.x >= a.ts);
-  if (at !== -1 && data[at].x === a.ts) data[at] = { ...data[at], y: a.value, anomaly: mark };
-  else data.splice(at === -1 ? data.length : at, 0, { x: a.ts, y: a.value, anomaly: mark });
-}
+const addAnomaly = (data: TimePoint[], a: Anomaly) => markAnomaly(data, { ...a, x: a.ts, y: a.value });
 
 function anomalyOf(row: LiveAlertRow): Anomaly | undefined {
   if (!row.plantId || row.value === null || row.type === "System") return undefined;
@@ -111,16 +106,7 @@ function createChart(canvas: HTMLCanvasElement, props: DashboardChartProps): Lin
       scales: { x: timeAxis(max - props.windowMs, max), y: valueAxis("MW", { beginAtZero: true }) },
       plugins: {
         legend: { position: "bottom", labels: { boxWidth: 9, boxHeight: 9, padding: 8 } },
-        tooltip: {
-          callbacks: {
-            title: (items) => formatDateTime(items[0]?.parsed.x ?? 0) + " UTC",
-            label: (item) => {
-              const p = item.raw as TimePoint;
-              const text = `${item.dataset.label}: ${formatNumber(p.y, 2)} MW`;
-              return p.anomaly ? [text, `${p.anomaly.type} (${p.anomaly.severity})`] : text;
-            },
-          },
-        },
+        tooltip: timeTooltip("MW"),
       },
     },
   }) as LineChart;

@@ -1,10 +1,10 @@
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { getJson } from "../components/api_client.ts";
 import { formatKw, formatMw } from "../components/format.ts";
 import { subscribe } from "../components/live_feed.ts";
 import type { LiveEvent } from "../components/live_events.ts";
-import { StatCard } from "../components/ui.tsx";
+import { Fraction, StatCard } from "../components/ui.tsx";
 import type { VenFigures } from "../components/fleet.ts";
 import type { AlertSummary } from "../domain/alert.ts";
 
@@ -41,78 +41,81 @@ function throttled(fn: () => void, ms: number): () => void {
   };
 }
 
+/** The summary's live state. */
+interface Fleet {
+  plants: Signal<FleetPlant[]>;
+  alerts: Signal<FleetSummaryProps["alerts"]>;
+  vens: Signal<FleetSummaryProps["vens"]>;
+  now: Signal<number>;
+}
+
+/**
+ * Keeps `fleet` current: readings update the plants in place, alert and VEN events refetch their totals
+ * (throttled), and a clock drops plants that stop reporting. Returns the function that stops it.
+ */
+function follow(fleet: Fleet): () => void {
+  const refetchAlerts = throttled(() => {
+    getJson<AlertSummary>("/api/alerts/summary").then((s) => (fleet.alerts.value = s.bySeverity), () => {});
+  }, 1_000);
+  const refetchVens = throttled(() => {
+    getJson<FleetVens>("/api/stats/network").then((s) => {
+      // the network stats come from the VEN actors; without any, keep the stored figures
+      if (s.vens > 0) fleet.vens.value = { ...s, live: true };
+    }, () => {});
+  }, 5_000);
+  const reading = (plantId: string, ts: number, value: number) => {
+    fleet.plants.value = fleet.plants.value.map((p) =>
+      p.id === plantId && (!p.latest || p.latest[0] < ts) ? { ...p, latest: [ts, value] } : p
+    );
+    fleet.now.value = Date.now();
+  };
+  const onEvent = (event: LiveEvent) => {
+    if (event.type === "alert") refetchAlerts();
+    else if (event.type === "state" && event.kind === "ven") refetchVens();
+    else if (event.type === "reading" && event.metric === "power_mw") {
+      reading(event.plantId, event.ts, event.value);
+    }
+  };
+  const poll = async () => {
+    const recent = await getJson<{ items: { plantId: string; ts: string; value: number }[] }>(
+      "/api/meter-readings/recent?hours=1&page_size=500&metric_type=power_mw",
+    );
+    for (const r of recent.items.toReversed()) reading(r.plantId, Date.parse(r.ts), r.value);
+    refetchAlerts();
+    refetchVens();
+  };
+  const stop = subscribe({ kinds: ["plant", "alert", "ven"], onEvent, poll });
+  // a plant that stops reporting drops out as time passes, without any event
+  const tick = setInterval(() => (fleet.now.value = Date.now()), 15_000);
+  return () => {
+    stop();
+    clearInterval(tick);
+  };
+}
+
 /**
  * The fleet in four figures: plants online, total output, unresolved alerts by severity, VENs online and
- * the load they can shed. Readings update the plants in place; alert and VEN events refetch their totals.
+ * the load they can shed, kept live from the page's feed.
  */
 export default function FleetSummary(props: FleetSummaryProps) {
-  const plants = useSignal(props.plants);
-  const alerts = useSignal(props.alerts);
-  const vens = useSignal(props.vens);
-  const now = useSignal(Date.now());
+  const fleet: Fleet = {
+    plants: useSignal(props.plants),
+    alerts: useSignal(props.alerts),
+    vens: useSignal(props.vens),
+    now: useSignal(Date.now()),
+  };
+  useEffect(() => follow(fleet), []);
 
-  useEffect(() => {
-    const refetchAlerts = throttled(() => {
-      getJson<AlertSummary>("/api/alerts/summary").then((s) => (alerts.value = s.bySeverity), () => {});
-    }, 1_000);
-    const refetchVens = throttled(() => {
-      getJson<FleetVens>("/api/stats/network").then((s) => {
-        // the network stats come from the VEN actors; without any, keep the stored figures
-        if (s.vens > 0) vens.value = { ...s, live: true };
-      }, () => {});
-    }, 5_000);
-    const onEvent = (event: LiveEvent) => {
-      if (event.type === "alert") refetchAlerts();
-      else if (event.type === "state" && event.kind === "ven") refetchVens();
-      else if (event.type === "reading" && event.metric === "power_mw") {
-        plants.value = plants.value.map((p) =>
-          p.id === event.plantId && (!p.latest || p.latest[0] < event.ts)
-            ? { ...p, latest: [event.ts, event.value] }
-            : p
-        );
-        now.value = Date.now();
-      }
-    };
-    const poll = async () => {
-      const recent = await getJson<{ items: { plantId: string; ts: string; value: number }[] }>(
-        "/api/meter-readings/recent?hours=1&page_size=500&metric_type=power_mw",
-      );
-      for (const r of recent.items.toReversed()) {
-        onEvent({
-          type: "reading",
-          plantId: r.plantId,
-          ts: Date.parse(r.ts),
-          value: r.value,
-          metric: "power_mw",
-        });
-      }
-      refetchAlerts();
-      refetchVens();
-    };
-    const stop = subscribe({ kinds: ["plant", "alert", "ven"], onEvent, poll });
-    // a plant that stops reporting drops out as time passes, without any event
-    const tick = setInterval(() => (now.value = Date.now()), 15_000);
-    return () => {
-      stop();
-      clearInterval(tick);
-    };
-  }, []);
-
-  const reporting = plants.value.filter((p) => isReporting(p, now.value));
+  const reporting = fleet.plants.value.filter((p) => isReporting(p, fleet.now.value));
   const output = reporting.reduce((sum, p) => sum + (p.latest?.[1] ?? 0), 0);
-  const a = alerts.value;
-  const v = vens.value;
+  const a = fleet.alerts.value;
+  const v = fleet.vens.value;
   return (
     <section class="cards" aria-label="Fleet figures">
       <StatCard
         id="plants-online"
         label="Plants online"
-        value={
-          <>
-            {reporting.length}
-            <span class="stat-of">{` / ${plants.value.length}`}</span>
-          </>
-        }
+        value={<Fraction n={reporting.length} of={fleet.plants.value.length} />}
         hint="Reported within three of their intervals"
       />
       <StatCard
@@ -138,14 +141,7 @@ export default function FleetSummary(props: FleetSummaryProps) {
       <StatCard
         id="vens"
         label="VENs online"
-        value={v
-          ? (
-            <>
-              {v.online}
-              <span class="stat-of">{` / ${v.vens}`}</span>
-            </>
-          )
-          : "—"}
+        value={v ? <Fraction n={v.online} of={v.vens} /> : "—"}
         hint={v
           ? `${formatKw(v.shedCapableKw)} available to shed${v.live ? "" : " (last reported)"}`
           : "The VEN network could not be read"}

@@ -79,6 +79,32 @@ function Control({ field, value, invalid, describedBy, onInput }: {
   );
 }
 
+/** A labelled input with its hint, or the error that replaces the hint. */
+function Field({ field, required, value, error, onInput }: {
+  field: FieldSpec;
+  required?: boolean;
+  value: string | boolean | undefined;
+  error?: string;
+  onInput: (value: string | boolean) => void;
+}) {
+  const id = `f-${field.name}`;
+  return (
+    <label class={field.kind === "checkbox" ? "field field-check" : "field"} for={id}>
+      <span>{field.label}{required && <abbr title="required">*</abbr>}</span>
+      <Control
+        field={field}
+        value={value}
+        invalid={!!error}
+        describedBy={error ? `${id}-error` : field.hint ? `${id}-hint` : undefined}
+        onInput={onInput}
+      />
+      {error
+        ? <p class="field-error" id={`${id}-error`}>{error}</p>
+        : field.hint && <p class="field-hint" id={`${id}-hint`}>{field.hint}</p>}
+    </label>
+  );
+}
+
 /**
  * A create or edit form for an API resource: checks the API schema's rules in the browser before
  * sending, then shows the server's own field errors (a taken name, a rule across fields) under their
@@ -116,30 +142,16 @@ export default function ResourceForm(props: ResourceFormProps) {
     <form class="resource-form" onSubmit={submit} noValidate>
       {formError.value && <p class="form-error" role="alert">{formError.value}</p>}
       <div class="form-grid">
-        {props.fields.map((field) => {
-          const id = `f-${field.name}`;
-          const error = errors.value[field.name];
-          const required = props.method === "POST" && props.rules[field.name]?.required;
-          return (
-            <label
-              key={field.name}
-              class={field.kind === "checkbox" ? "field field-check" : "field"}
-              for={id}
-            >
-              <span>{field.label}{required && <abbr title="required">*</abbr>}</span>
-              <Control
-                field={field}
-                value={values.value[field.name]}
-                invalid={!!error}
-                describedBy={error ? `${id}-error` : field.hint ? `${id}-hint` : undefined}
-                onInput={(v) => (values.value = { ...values.value, [field.name]: v })}
-              />
-              {error
-                ? <p class="field-error" id={`${id}-error`}>{error}</p>
-                : field.hint && <p class="field-hint" id={`${id}-hint`}>{field.hint}</p>}
-            </label>
-          );
-        })}
+        {props.fields.map((field) => (
+          <Field
+            key={field.name}
+            field={field}
+            required={props.method === "POST" && props.rules[field.name]?.required}
+            value={values.value[field.name]}
+            error={errors.value[field.name]}
+            onInput={(v) => (values.value = { ...values.value, [field.name]: v })}
+          />
+        ))}
       </div>
       <div class="form-actions">
         <button class="button" type="submit" disabled={!ready.value || busy.value}>

@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { getJson } from "../components/api_client.ts";
 import { formatNumber } from "../components/format.ts";
-import { StatCard, StateBadge } from "../components/ui.tsx";
+import { Fraction, StatCard, StateBadge } from "../components/ui.tsx";
 import type { RuntimeStats } from "../actors/runtime.ts";
 
 /** Props of {@linkcode RuntimeFigures}. */
@@ -11,6 +11,18 @@ export interface RuntimeFiguresProps {
   stats: RuntimeStats | null;
   /** How often to refresh, in ms. */
   everyMs: number;
+}
+
+function NotRunning() {
+  return (
+    <div class="empty-state" data-runtime="off">
+      <p class="empty-title">The actor runtime is not running in this process</p>
+      <p class="muted small">
+        No telemetry is being ingested here: pages show stored data, and live updates come only from what is
+        published on the change channel.
+      </p>
+    </div>
+  );
 }
 
 /** The actor runtime's live figures, refreshed every few seconds from `/api/runtime`. */
@@ -30,17 +42,7 @@ export default function RuntimeFigures({ stats: initial, everyMs }: RuntimeFigur
     return () => clearInterval(timer);
   }, []);
   const s = stats.value;
-  if (!s) {
-    return (
-      <div class="empty-state" data-runtime="off">
-        <p class="empty-title">The actor runtime is not running in this process</p>
-        <p class="muted small">
-          No telemetry is being ingested here: pages show stored data, and live updates come only from what is
-          published on the change channel.
-        </p>
-      </div>
-    );
-  }
+  if (!s) return <NotRunning />;
   return (
     <div data-runtime={s.state}>
       <p class="runtime-state">
@@ -55,12 +57,7 @@ export default function RuntimeFigures({ stats: initial, everyMs }: RuntimeFigur
         <StatCard
           id="workers"
           label="Workers"
-          value={
-            <>
-              {s.workersAlive}
-              <span class="stat-of">{` / ${s.workers}`}</span>
-            </>
-          }
+          value={<Fraction n={s.workersAlive} of={s.workers} />}
           hint={`${s.workerRestarts} restarts`}
         />
         <StatCard id="shards" label="Shards" value={s.shards} hint="Each one MQTT session" />

@@ -1,14 +1,16 @@
 import { useEffect, useRef } from "preact/hooks";
 import {
+  type AnomalyMark,
   Chart,
   colorAt,
   expose,
   lineDataset,
+  markAnomaly,
   timeAxis,
   type TimePoint,
+  timeTooltip,
   valueAxis,
 } from "../components/charts.ts";
-import { formatDateTime, formatNumber } from "../components/format.ts";
 
 /** One line: `[epoch ms, value]` points, oldest first; a null value breaks the line. */
 export interface Series {
@@ -19,14 +21,8 @@ export interface Series {
 }
 
 /** A red dot on line `series` at `x`. */
-export interface Marker {
+export interface Marker extends AnomalyMark {
   series: number;
-  x: number;
-  y: number;
-  id: string;
-  type: string;
-  severity: string;
-  message: string;
 }
 
 /** Props of {@linkcode TimeSeriesChart}. */
@@ -50,17 +46,7 @@ export default function TimeSeriesChart(props: TimeSeriesChartProps) {
   useEffect(() => {
     const datasets = props.series.map((s, i) => {
       const data: TimePoint[] = s.points.map(([x, y]) => ({ x, y }));
-      for (const m of props.markers ?? []) {
-        if (m.series !== i) continue;
-        const at = data.findIndex((p) => p.x >= m.x);
-        const point = {
-          x: m.x,
-          y: m.y,
-          anomaly: { id: m.id, type: m.type, severity: m.severity, message: m.message },
-        };
-        if (at !== -1 && data[at].x === m.x) data[at] = point;
-        else data.splice(at === -1 ? data.length : at, 0, point);
-      }
+      for (const m of props.markers ?? []) if (m.series === i) markAnomaly(data, m);
       const ds = lineDataset(s.label, colorAt(i), data);
       return s.fill ? { ...ds, fill: "origin", backgroundColor: `${colorAt(i)}22` } : ds;
     });
@@ -81,16 +67,7 @@ export default function TimeSeriesChart(props: TimeSeriesChartProps) {
             position: "bottom",
             labels: { boxWidth: 9, boxHeight: 9 },
           },
-          tooltip: {
-            callbacks: {
-              title: (items) => formatDateTime(items[0]?.parsed.x ?? 0) + " UTC",
-              label: (item) => {
-                const p = item.raw as TimePoint;
-                const text = `${item.dataset.label}: ${formatNumber(p.y, 2)} ${props.unit}`;
-                return p.anomaly ? [text, `${p.anomaly.type} (${p.anomaly.severity})`] : text;
-              },
-            },
-          },
+          tooltip: timeTooltip(props.unit),
         },
       },
     });

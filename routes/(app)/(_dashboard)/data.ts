@@ -9,6 +9,7 @@ import { alertSummary } from "../../../api/alerts.ts";
 import type { Interval } from "../../../domain/common.ts";
 import { INTERVAL_SECONDS } from "../../../domain/common.ts";
 import { alertRow, type LiveAlertRow } from "../../../components/live_events.ts";
+import { entityNames } from "../../../components/choices.ts";
 import { load, type Loaded } from "../../../components/load.ts";
 import { recentAlerts } from "../../../stores/postgres/repos/alerts.ts";
 import { listRows } from "../../../stores/postgres/repos/crud.ts";
@@ -82,76 +83,80 @@ async function chartData(services: Services, plantIds: string[], window: WindowK
   return { series: plantIds.map((id) => withGaps(byPlant.get(id)!, stepMs)), anomalies };
 }
 
+type PlantLine = { id: string; name: string; expectedIntervalS: number };
+
+async function activePlants(services: Services): Promise<PlantLine[]> {
+  const rows = await listRows(services.sql, { table: "plants", orderBy: "registered_at" }, {
+    equals: { active: true },
+    limit: 500,
+    offset: 0,
+  });
+  return rows.items
+    .map((p) => ({
+      id: p.id as string,
+      name: p.name as string,
+      expectedIntervalS: p.expectedIntervalS as number,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The four figures: each plant's newest reading, unresolved alerts, the VEN network. */
+async function fleetSummary(
+  services: Services,
+  plants: PlantLine[],
+  now: number,
+): Promise<FleetSummaryProps> {
+  const [latest, counts, vens] = await Promise.all([
+    load(services, "latest readings", () => latestPlantReadings(services.sql, new Date(now - 86_400_000))),
+    load(services, "alert counts", () => alertSummary(services)),
+    load(services, "VEN network", () => venFigures(services, now)),
+  ]);
+  const latestBy = new Map((latest.ok ? latest.value : []).map((r) => [r.plantId, r]));
+  return {
+    plants: plants.map((p) => {
+      const r = latestBy.get(p.id);
+      return {
+        id: p.id,
+        expectedIntervalS: p.expectedIntervalS,
+        latest: r ? [r.ts.getTime(), r.value] : null,
+      };
+    }),
+    alerts: counts.ok ? counts.value.bySeverity : null,
+    vens: vens.ok ? vens.value : null,
+  };
+}
+
+/** The newest alerts (a week back) and plant readings (an hour back). */
+function recentRows(services: Services, now: number) {
+  const page = { limit: RECENT_ROWS, offset: 0 };
+  return Promise.all([
+    load(services, "recent alerts", async () => {
+      const rows = await recentAlerts(services.sql, { since: new Date(now - 7 * 86_400_000) }, page);
+      return rows.items.map((a) => alertRow(a)).filter((a): a is LiveAlertRow => a !== undefined);
+    }),
+    load(services, "recent readings", async () => {
+      const since = new Date(now - 3_600_000);
+      const rows = await recentMeterReadings(services.sql, { since, metricType: "power_mw" }, page);
+      return rows.items.map((
+        r,
+      ): ReadingRow => [r.plantId as string, (r.ts as Date).getTime(), r.value as number]);
+    }),
+  ]);
+}
+
 /** Loads the dashboard for `window`, as of `now`. */
 export async function loadDashboard(
   services: Services,
   window: WindowKey,
   now: number,
 ): Promise<DashboardData> {
-  const { sql } = services;
-  const plants = await load(services, "plants", async () => {
-    const rows = await listRows(sql, { table: "plants", orderBy: "registered_at" }, {
-      equals: { active: true },
-      limit: 500,
-      offset: 0,
-    });
-    return rows.items.map((p) => ({
-      id: p.id as string,
-      name: p.name as string,
-      expectedIntervalS: p.expectedIntervalS as number,
-    })).sort((a, b) => a.name.localeCompare(b.name));
-  });
-  const plantList = plants.ok ? plants.value : [];
-  const [chart, latest, alertCounts, vens, alerts, readings, venNames] = await Promise.all([
-    load(services, "plant output", () => chartData(services, plantList.map((p) => p.id), window, now)),
-    load(services, "latest readings", () => latestPlantReadings(sql, new Date(now - 86_400_000))),
-    load(services, "alert counts", () => alertSummary(services)),
-    load(services, "VEN network", () => venFigures(services, now)),
-    load(services, "recent alerts", async () => {
-      const page = await recentAlerts(sql, { since: new Date(now - 7 * 86_400_000) }, {
-        limit: RECENT_ROWS,
-        offset: 0,
-      });
-      return page.items.map((a) => alertRow(a)!).filter(Boolean);
-    }),
-    load(services, "recent readings", async () => {
-      const page = await recentMeterReadings(sql, {
-        since: new Date(now - 3_600_000),
-        metricType: "power_mw",
-      }, {
-        limit: RECENT_ROWS,
-        offset: 0,
-      });
-      return page.items.map((
-        r,
-      ): ReadingRow => [r.plantId as string, (r.ts as Date).getTime(), r.value as number]);
-    }),
-    load(services, "VEN names", () =>
-      sql<{ id: string; name: string }[]>`
-      select id, coalesce(display_name, ven_name) as name from vens`),
+  const plants = await load(services, "plants", () => activePlants(services));
+  const list = plants.ok ? plants.value : [];
+  const [chart, summary, [alerts, readings], names] = await Promise.all([
+    load(services, "plant output", () => chartData(services, list.map((p) => p.id), window, now)),
+    fleetSummary(services, list, now),
+    recentRows(services, now),
+    entityNames(services.sql).catch(() => ({})),
   ]);
-  const latestBy = new Map((latest.ok ? latest.value : []).map((r) => [r.plantId, r]));
-  const names: Record<string, string> = {};
-  for (const p of plantList) names[p.id] = p.name;
-  for (const v of venNames.ok ? venNames.value : []) names[v.id] = v.name;
-  return {
-    window,
-    plants,
-    chart,
-    summary: {
-      plants: plantList.map((p) => {
-        const r = latestBy.get(p.id);
-        return {
-          id: p.id,
-          expectedIntervalS: p.expectedIntervalS,
-          latest: r ? [r.ts.getTime(), r.value] : null,
-        };
-      }),
-      alerts: alertCounts.ok ? alertCounts.value.bySeverity : null,
-      vens: vens.ok ? vens.value : null,
-    },
-    alerts,
-    readings,
-    names,
-  };
+  return { window, plants, chart, summary, alerts, readings, names };
 }

@@ -5,10 +5,12 @@ import { define } from "../../../core/define.ts";
 import type { State } from "../../../core/services.ts";
 import { entityNames } from "../../../components/choices.ts";
 import { formatDateTime, humanize } from "../../../components/format.ts";
-import { load, type Loaded, oneOf, pageOf } from "../../../components/load.ts";
+import { type Age, ageOf, AGES, load, type Loaded, oneOf, pageOf } from "../../../components/load.ts";
 import {
+  anyOf,
   EmptyState,
   ErrorState,
+  FilterSelect,
   PageHead,
   Pager,
   SeverityBadge,
@@ -21,14 +23,12 @@ import { type Entity } from "../../../stores/postgres/repos/crud.ts";
 import { recentAlerts } from "../../../stores/postgres/repos/alerts.ts";
 import AlertActions from "../../../islands/AlertActions.tsx";
 
-const AGES = { "24": "24 hours", "168": "7 days", "720": "30 days", "2160": "90 days" } as const;
-
 interface Filter {
   state?: string;
   severity?: string;
   type?: string;
   kind?: string;
-  hours: keyof typeof AGES;
+  hours: Age;
   plant?: string;
 }
 
@@ -47,7 +47,7 @@ function filterOf(url: URL): Filter {
     severity: oneOf(url, "severity", SEVERITIES),
     type: oneOf(url, "type", ALERT_TYPES),
     kind: oneOf(url, "kind", ALERT_ENTITY_KINDS),
-    hours: oneOf(url, "hours", Object.keys(AGES) as (keyof typeof AGES)[]) ?? "168",
+    hours: ageOf(url),
     plant: plant && Uuid.safeParse(plant).success ? plant : undefined,
   };
 }
@@ -74,34 +74,20 @@ export const handler = define.handlers<AlertsData>({
   },
 });
 
-function Select({ name, label, value, options }: {
-  name: string;
-  label: string;
-  value?: string;
-  options: readonly (readonly [string, string])[];
-}) {
-  return (
-    <label class="field">
-      <span>{label}</span>
-      <select name={name}>
-        {options.map(([v, text]) => <option key={v} value={v} selected={v === (value ?? "")}>{text}</option>)}
-      </select>
-    </label>
-  );
-}
-
 function Filters({ filter }: { filter: Filter }) {
-  const any = (
-    values: readonly string[],
-  ) => [["", "Any"] as const, ...values.map((v) => [v, humanize(v)] as const)];
   return (
     <form class="filters" method="get" action="/alerts">
       {filter.plant && <input type="hidden" name="plant" value={filter.plant} />}
-      <Select name="state" label="State" value={filter.state} options={any(ALERT_STATES)} />
-      <Select name="severity" label="Severity" value={filter.severity} options={any(SEVERITIES)} />
-      <Select name="type" label="Type" value={filter.type} options={any(ALERT_TYPES)} />
-      <Select name="kind" label="About" value={filter.kind} options={any(ALERT_ENTITY_KINDS)} />
-      <Select name="hours" label="Raised in the last" value={filter.hours} options={Object.entries(AGES)} />
+      <FilterSelect name="state" label="State" value={filter.state} options={anyOf(ALERT_STATES)} />
+      <FilterSelect name="severity" label="Severity" value={filter.severity} options={anyOf(SEVERITIES)} />
+      <FilterSelect name="type" label="Type" value={filter.type} options={anyOf(ALERT_TYPES)} />
+      <FilterSelect name="kind" label="About" value={filter.kind} options={anyOf(ALERT_ENTITY_KINDS)} />
+      <FilterSelect
+        name="hours"
+        label="Raised in the last"
+        value={filter.hours}
+        options={Object.entries(AGES)}
+      />
       <button class="button button-ghost" type="submit">Apply</button>
       <a class="small" href="/alerts">Clear</a>
     </form>

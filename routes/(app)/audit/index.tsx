@@ -4,12 +4,19 @@ import { hasRole } from "../../../auth/session.ts";
 import { define } from "../../../core/define.ts";
 import type { State } from "../../../core/services.ts";
 import { formatDateTime, humanize } from "../../../components/format.ts";
-import { load, type Loaded, oneOf, pageOf } from "../../../components/load.ts";
-import { EmptyState, ErrorState, PageHead, Pager, TableWrap } from "../../../components/ui.tsx";
+import { type Age, ageOf, AGES, load, type Loaded, oneOf, pageOf } from "../../../components/load.ts";
+import {
+  anyOf,
+  EmptyState,
+  ErrorState,
+  FilterSelect,
+  PageHead,
+  Pager,
+  TableWrap,
+} from "../../../components/ui.tsx";
 import { documentPage } from "../../../api/documents.ts";
 import type { Page } from "../../../domain/common.ts";
 
-const AGES = { "24": "24 hours", "168": "7 days", "720": "30 days", "2160": "90 days" } as const;
 const ENTITIES = [
   "plant",
   "offer",
@@ -42,7 +49,7 @@ interface Filter {
   entity?: string;
   action?: string;
   username?: string;
-  hours: keyof typeof AGES;
+  hours: Age;
 }
 
 interface AuditData {
@@ -61,7 +68,7 @@ export const handler = define.handlers<AuditData>({
       entity: oneOf(ctx.url, "entity", ENTITIES),
       action: oneOf(ctx.url, "action", ACTIONS),
       username,
-      hours: oneOf(ctx.url, "hours", Object.keys(AGES) as (keyof typeof AGES)[]) ?? "168",
+      hours: ageOf(ctx.url),
     };
     const { page: n, pageSize } = pageOf(ctx.url);
     // the audit log is the operators' (as GET /api/audit/recent): viewers are told so, not shown it
@@ -115,34 +122,13 @@ function changes(doc: Doc): string {
 function Filters({ filter }: { filter: Filter }) {
   return (
     <form class="filters" method="get" action="/audit">
-      <label class="field">
-        <span>Entity</span>
-        <select name="entity">
-          <option value="">Any</option>
-          {ENTITIES.map((e) => <option key={e} value={e} selected={e === filter.entity}>{humanize(e)}
-          </option>)}
-        </select>
-      </label>
-      <label class="field">
-        <span>Action</span>
-        <select name="action">
-          <option value="">Any</option>
-          {ACTIONS.map((a) => <option key={a} value={a} selected={a === filter.action}>{humanize(a)}
-          </option>)}
-        </select>
-      </label>
+      <FilterSelect name="entity" label="Entity" value={filter.entity} options={anyOf(ENTITIES)} />
+      <FilterSelect name="action" label="Action" value={filter.action} options={anyOf(ACTIONS)} />
       <label class="field">
         <span>User</span>
         <input name="username" value={filter.username ?? ""} placeholder="username" />
       </label>
-      <label class="field">
-        <span>In the last</span>
-        <select name="hours">
-          {Object.entries(AGES).map(([h, text]) => (
-            <option key={h} value={h} selected={h === filter.hours}>{text}</option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect name="hours" label="In the last" value={filter.hours} options={Object.entries(AGES)} />
       <button class="button button-ghost" type="submit">Apply</button>
       <a class="small" href="/audit">Clear</a>
     </form>

@@ -4,12 +4,14 @@ import { hasRole } from "../../../auth/session.ts";
 import { define } from "../../../core/define.ts";
 import type { State } from "../../../core/services.ts";
 import { plantChoices, siteChoices } from "../../../components/choices.ts";
-import { formatDateTime, formatNumber, humanize } from "../../../components/format.ts";
+import { formatDateTime, formatNumber } from "../../../components/format.ts";
 import { load, type Loaded, oneOf, pageOf } from "../../../components/load.ts";
 import {
+  anyOf,
   DoneNotice,
   EmptyState,
   ErrorState,
+  FilterSelect,
   PageHead,
   Pager,
   StateBadge,
@@ -57,21 +59,8 @@ export const handler = define.handlers<OffersData>({
 function Filters({ status, market }: { status?: string; market?: string }) {
   return (
     <form class="filters" method="get" action="/offers">
-      <label class="field">
-        <span>Status</span>
-        <select name="status">
-          <option value="">Any</option>
-          {OFFER_STATUSES.map((s) => <option key={s} value={s} selected={s === status}>{humanize(s)}
-          </option>)}
-        </select>
-      </label>
-      <label class="field">
-        <span>Market</span>
-        <select name="market">
-          <option value="">Any</option>
-          {MARKETS.map((m) => <option key={m} value={m} selected={m === market}>{marketName(m)}</option>)}
-        </select>
-      </label>
+      <FilterSelect name="status" label="Status" value={status} options={anyOf(OFFER_STATUSES)} />
+      <FilterSelect name="market" label="Market" value={market} options={anyOf(MARKETS, marketName)} />
       <button class="button button-ghost" type="submit">Apply</button>
       {(status || market) && <a class="small" href="/offers">Clear</a>}
     </form>

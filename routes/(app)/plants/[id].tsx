@@ -12,6 +12,7 @@ import {
   ErrorState,
   Facts,
   PageHead,
+  Section,
   SeverityBadge,
   StateBadge,
   TableWrap,
@@ -142,11 +143,54 @@ function AlertTable({ alerts }: { alerts: Loaded<LiveAlertRow[]> }) {
   );
 }
 
+function PlantFacts({ plant, data }: { plant: Entity; data: PlantData }) {
+  const last = data.points.ok ? data.points.value.at(-1) : undefined;
+  const location = plant.latitude === null
+    ? "—"
+    : `${formatNumber(plant.latitude as number, 2)}, ${formatNumber(plant.longitude as number, 2)}`;
+  return (
+    <Facts
+      items={[
+        ["Status", <StateBadge key="status" state={plant.status as string} />],
+        ["Output", last ? `${formatMw(last[1], 2)} (${formatAgo(last[0])})` : "No recent reading"],
+        ["Reports every", `${formatNumber(plant.expectedIntervalS as number, 0)} s`],
+        ["Site", data.siteName ?? "—"],
+        ["Location", location],
+        ["Registered", formatDateTime(plant.registeredAt as Date)],
+      ]}
+    />
+  );
+}
+
+/** The operator's part: the edit form and the deletion. */
+function Manage({ plant, sites }: { plant: Entity; sites: PlantData["sites"] }) {
+  return (
+    <>
+      <Section title="Edit plant" id="edit">
+        <ResourceForm
+          rules={rulesOf(PlantInput)}
+          fields={plantFields(sites)}
+          values={plantValues(plant)}
+          method="PATCH"
+          url={`/api/plants/${plant.id}`}
+          submitLabel="Save changes"
+          next={`/plants/${plant.id}?done=updated`}
+        />
+      </Section>
+      <Section title="Delete plant" note="Its readings, alerts and offers are deleted with it." danger>
+        <ConfirmButton
+          url={`/api/plants/${plant.id}`}
+          question={`Delete plant “${plant.name}”? This cannot be undone.`}
+          next="/plants?done=deleted"
+        />
+      </Section>
+    </>
+  );
+}
+
 /** One plant. */
 export default function PlantPage({ data, url, state }: PageProps<PlantData, State>) {
   const { plant } = data;
-  const last = data.points.ok ? data.points.value.at(-1) : undefined;
-  const canEdit = hasRole(state.user, "operator");
   return (
     <>
       <PageHead
@@ -157,68 +201,18 @@ export default function PlantPage({ data, url, state }: PageProps<PlantData, Sta
       </PageHead>
       <DoneNotice url={url} what="Plant" />
       <section class="card">
-        <Facts
-          items={[
-            ["Status", <StateBadge key="status" state={plant.status as string} />],
-            ["Output", last ? `${formatMw(last[1], 2)} (${formatAgo(last[0])})` : "No recent reading"],
-            ["Reports every", `${formatNumber(plant.expectedIntervalS as number, 0)} s`],
-            ["Site", data.siteName ?? "—"],
-            [
-              "Location",
-              plant.latitude === null
-                ? "—"
-                : `${formatNumber(plant.latitude as number, 2)}, ${
-                  formatNumber(plant.longitude as number, 2)
-                }`,
-            ],
-            ["Registered", formatDateTime(plant.registeredAt as Date)],
-          ]}
-        />
+        <PlantFacts plant={plant} data={data} />
       </section>
-      <section class="card">
-        <div class="card-head">
-          <h2>Output, last 24 hours</h2>
-        </div>
+      <Section title="Output, last 24 hours">
         <OutputChart data={data} />
-      </section>
-      <section class="card">
-        <div class="card-head">
-          <h2>Alerts, last 7 days</h2>
-          <a class="small" href={`/alerts?plant=${plant.id}`}>Manage alerts</a>
-        </div>
+      </Section>
+      <Section
+        title="Alerts, last 7 days"
+        action={<a class="small" href={`/alerts?plant=${plant.id}`}>Manage alerts</a>}
+      >
         <AlertTable alerts={data.alerts} />
-      </section>
-      {canEdit && (
-        <section class="card" id="edit">
-          <div class="card-head">
-            <h2>Edit plant</h2>
-          </div>
-          <ResourceForm
-            rules={rulesOf(PlantInput)}
-            fields={plantFields(data.sites)}
-            values={plantValues(plant)}
-            method="PATCH"
-            url={`/api/plants/${plant.id}`}
-            submitLabel="Save changes"
-            next={`/plants/${plant.id}?done=updated`}
-          />
-        </section>
-      )}
-      {canEdit && (
-        <section class="card danger-zone">
-          <div class="card-head">
-            <div>
-              <h2>Delete plant</h2>
-              <p class="muted small">Its readings, alerts and offers are deleted with it.</p>
-            </div>
-          </div>
-          <ConfirmButton
-            url={`/api/plants/${plant.id}`}
-            question={`Delete plant “${plant.name}”? This cannot be undone.`}
-            next="/plants?done=deleted"
-          />
-        </section>
-      )}
+      </Section>
+      {hasRole(state.user, "operator") && <Manage plant={plant} sites={data.sites} />}
     </>
   );
 }

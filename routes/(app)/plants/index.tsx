@@ -6,9 +6,11 @@ import type { State } from "../../../core/services.ts";
 import { formatAgo, formatMw, humanize } from "../../../components/format.ts";
 import { load, type Loaded, oneOf, pageOf } from "../../../components/load.ts";
 import {
+  anyOf,
   DoneNotice,
   EmptyState,
   ErrorState,
+  FilterSelect,
   PageHead,
   Pager,
   StateBadge,
@@ -61,22 +63,8 @@ export const handler = define.handlers<PlantsData>({
 function Filters({ status, type }: { status?: string; type?: string }) {
   return (
     <form class="filters" method="get" action="/plants">
-      <label class="field">
-        <span>Status</span>
-        <select name="status">
-          <option value="">Any</option>
-          {PLANT_STATUSES.map((s) => <option key={s} value={s} selected={s === status}>{humanize(s)}
-          </option>)}
-        </select>
-      </label>
-      <label class="field">
-        <span>Technology</span>
-        <select name="type">
-          <option value="">Any</option>
-          {PLANT_ASSET_TYPES.map((t) => <option key={t} value={t} selected={t === type}>{humanize(t)}
-          </option>)}
-        </select>
-      </label>
+      <FilterSelect name="status" label="Status" value={status} options={anyOf(PLANT_STATUSES)} />
+      <FilterSelect name="type" label="Technology" value={type} options={anyOf(PLANT_ASSET_TYPES)} />
       <button class="button button-ghost" type="submit">Apply</button>
       {(status || type) && <a class="small" href="/plants">Clear</a>}
     </form>

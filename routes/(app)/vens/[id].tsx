@@ -15,6 +15,7 @@ import {
   ErrorState,
   Facts,
   PageHead,
+  Section,
   StateBadge,
   TableWrap,
 } from "../../../components/ui.tsx";
@@ -146,11 +147,51 @@ function History(
   );
 }
 
+function VenFacts({ ven }: { ven: VenData["ven"] }) {
+  return (
+    <Facts
+      items={[
+        ["Status", <StateBadge key="s" state={ven.live?.status ?? ven.status as string} />],
+        ["Using", ven.live ? formatKw(ven.live.usedPowerKw, 1) : "—"],
+        ["Shedding", ven.live ? formatKw(ven.live.shedPowerKw, 1) : "—"],
+        ["Last seen", formatAgo(ven.lastSeenAt as Date | null)],
+        ["Reports every", `${ven.expectedIntervalS} s`],
+        ["Live state", ven.live ? "From the VEN actor" : "Not reported since the actor started"],
+      ]}
+    />
+  );
+}
+
+/** The operator's part: the edit form and the deletion. */
+function Manage({ ven, sites }: { ven: VenData["ven"]; sites: Choice[] }) {
+  return (
+    <>
+      <Section title="Edit VEN" id="edit">
+        <ResourceForm
+          fields={venFields(sites)}
+          rules={rulesOf(VenInput)}
+          values={venValues(ven)}
+          method="PATCH"
+          url={`/api/vens/${ven.id}`}
+          submitLabel="Save changes"
+          next={`/vens/${ven.id}?done=updated`}
+        />
+      </Section>
+      <Section title="Delete VEN" danger>
+        <ConfirmButton
+          url={`/api/vens/${ven.id}`}
+          question={`Delete VEN “${ven.venName}”? This cannot be undone.`}
+          next="/vens?done=deleted"
+        />
+      </Section>
+    </>
+  );
+}
+
 /** One VEN. */
 export default function VenPage({ data, url, state }: PageProps<VenData, State>) {
-  const { ven } = data;
+  const { ven, events } = data;
   const name = (ven.displayName ?? ven.venName) as string;
-  const canEdit = hasRole(state.user, "operator");
   return (
     <>
       <PageHead
@@ -161,86 +202,37 @@ export default function VenPage({ data, url, state }: PageProps<VenData, State>)
       </PageHead>
       <DoneNotice url={url} what="VEN" />
       <section class="card">
-        <Facts
-          items={[
-            ["Status", <StateBadge key="s" state={ven.live?.status ?? ven.status as string} />],
-            ["Using", ven.live ? formatKw(ven.live.usedPowerKw, 1) : "—"],
-            ["Shedding", ven.live ? formatKw(ven.live.shedPowerKw, 1) : "—"],
-            ["Last seen", formatAgo(ven.lastSeenAt as Date | null)],
-            ["Reports every", `${ven.expectedIntervalS} s`],
-            ["Live state", ven.live ? "From the VEN actor" : "Not reported since the actor started"],
-          ]}
-        />
+        <VenFacts ven={ven} />
       </section>
-      <section class="card">
-        <div class="card-head">
-          <h2>Panel, last 24 hours</h2>
-        </div>
+      <Section title="Panel, last 24 hours">
         <History
           id="ven-chart"
           history={data.history}
           label={`Used and shed power of ${name}, kW`}
           now={data.now}
         />
-      </section>
-      <section class="card">
-        <div class="card-head">
-          <h2>Loads</h2>
-          <span class="muted small">Choose a load for its history</span>
-        </div>
+      </Section>
+      <Section title="Loads" note="Choose a load for its history">
         <Loads loads={data.loads} venId={ven.id as string} chosen={data.load?.id} />
-      </section>
+      </Section>
       {data.load && (
-        <section class="card" id="load-history">
-          <div class="card-head">
-            <h2>Load {data.load.id}, last 24 hours</h2>
-          </div>
+        <Section title={`Load ${data.load.id}, last 24 hours`} id="load-history">
           <History
             id="load-chart"
             history={data.load.history}
             label={`History of load ${data.load.id}, kW`}
             now={data.now}
           />
-        </section>
+        </Section>
       )}
-      <section class="card">
-        <div class="card-head">
-          <h2>ADR events</h2>
-        </div>
-        {!data.events.ok
-          ? <ErrorState title="Events could not be read" message={data.events.error} />
-          : data.events.value.length === 0
+      <Section title="ADR events">
+        {!events.ok
+          ? <ErrorState title="Events could not be read" message={events.error} />
+          : events.value.length === 0
           ? <EmptyState title="This VEN has taken part in no ADR event" />
-          : <EventTable events={data.events.value} ven />}
-      </section>
-      {canEdit && (
-        <section class="card" id="edit">
-          <div class="card-head">
-            <h2>Edit VEN</h2>
-          </div>
-          <ResourceForm
-            fields={venFields(data.sites)}
-            rules={rulesOf(VenInput)}
-            values={venValues(ven)}
-            method="PATCH"
-            url={`/api/vens/${ven.id}`}
-            submitLabel="Save changes"
-            next={`/vens/${ven.id}?done=updated`}
-          />
-        </section>
-      )}
-      {canEdit && (
-        <section class="card danger-zone">
-          <div class="card-head">
-            <h2>Delete VEN</h2>
-          </div>
-          <ConfirmButton
-            url={`/api/vens/${ven.id}`}
-            question={`Delete VEN “${ven.venName}”? This cannot be undone.`}
-            next="/vens?done=deleted"
-          />
-        </section>
-      )}
+          : <EventTable events={events.value} ven />}
+      </Section>
+      {hasRole(state.user, "operator") && <Manage ven={ven} sites={data.sites} />}
     </>
   );
 }

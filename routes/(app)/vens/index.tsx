@@ -12,8 +12,10 @@ import {
   DoneNotice,
   EmptyState,
   ErrorState,
+  Fraction,
   PageHead,
   Pager,
+  Section,
   StatCard,
   StateBadge,
   TableWrap,
@@ -102,12 +104,7 @@ function Figures({ figures }: { figures: Loaded<VenFigures> }) {
       <StatCard
         id="vens-online"
         label="VENs online"
-        value={
-          <>
-            {f.online}
-            <span class="stat-of">{` / ${f.vens}`}</span>
-          </>
-        }
+        value={<Fraction n={f.online} of={f.vens} />}
         hint={source}
       />
       <StatCard label="Load now" value={formatKw(f.usedPowerKw)} hint="Used by the online VENs' panels" />
@@ -179,10 +176,7 @@ export default function VensPage({ data, url, state }: PageProps<VensData, State
       </PageHead>
       <DoneNotice url={url} what="VEN" />
       <Figures figures={data.figures} />
-      <section class="card">
-        <div class="card-head">
-          <h2>Network load, last 24 hours</h2>
-        </div>
+      <Section title="Network load, last 24 hours">
         {!history.ok
           ? <ErrorState title="History could not be read" message={history.error} />
           : history.value[0].points.length === 0
@@ -198,28 +192,22 @@ export default function VensPage({ data, url, state }: PageProps<VensData, State
               beginAtZero
             />
           )}
-      </section>
-      <section class="card">
-        <div class="card-head">
-          <h2>VENs</h2>
-        </div>
+      </Section>
+      <Section title="VENs">
         {!vens.ok
           ? <ErrorState title="VENs could not be read" message={vens.error} />
           : vens.value.total === 0
           ? <EmptyState title="No VENs registered">Registered VENs report telemetry over MQTT.</EmptyState>
           : <VenRows items={vens.value.items} sites={data.sites} />}
         {vens.ok && <Pager url={url} page={data.page} pageSize={data.pageSize} total={vens.value.total} />}
-      </section>
-      <section class="card">
-        <div class="card-head">
-          <h2>ADR events, last 7 days</h2>
-        </div>
+      </Section>
+      <Section title="ADR events, last 7 days">
         {!events.ok
           ? <ErrorState title="ADR events could not be read" message={events.error} />
           : events.value.length === 0
           ? <EmptyState title="No ADR events this week" />
           : <EventTable events={events.value} />}
-      </section>
+      </Section>
     </>
   );
 }

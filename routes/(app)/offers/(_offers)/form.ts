@@ -2,7 +2,7 @@
  * The offer form's fields and initial values, shared by "new offer" and "edit offer".
  * @module
  */
-import { type Choice, options, utcInput } from "../../../../components/choices.ts";
+import { type Choice, inputValue, options, utcInput } from "../../../../components/choices.ts";
 import type { FieldSpec } from "../../../../components/form_rules.ts";
 import { humanize } from "../../../../components/format.ts";
 import { MARKETS, OFFER_STATUSES } from "../../../../domain/offer.ts";
@@ -53,7 +53,7 @@ export function offerFields(plants: Choice[], sites: Choice[]): FieldSpec[] {
 
 /** The inputs' values for an offer, or for a new one (delivery: the next full hour). */
 export function offerValues(offer?: Entity): Record<string, string> {
-  const text = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+  const text = inputValue;
   const hour = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
   return {
     name: text(offer?.name),

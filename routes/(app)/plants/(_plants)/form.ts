@@ -2,7 +2,7 @@
  * The plant form's fields and initial values, shared by "new plant" and "edit plant".
  * @module
  */
-import { type Choice, options } from "../../../../components/choices.ts";
+import { type Choice, inputValue, options } from "../../../../components/choices.ts";
 import type { FieldSpec } from "../../../../components/form_rules.ts";
 import { humanize } from "../../../../components/format.ts";
 import { PLANT_ASSET_TYPES, PLANT_STATUSES } from "../../../../domain/plant.ts";
@@ -46,7 +46,7 @@ export function plantFields(sites: Choice[]): FieldSpec[] {
 
 /** The inputs' values for a plant, or for a new one. */
 export function plantValues(plant?: Entity): Record<string, string> {
-  const text = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+  const text = inputValue;
   return {
     name: text(plant?.name),
     assetType: text(plant?.assetType),

@@ -2,7 +2,7 @@
  * Pieces the VEN pages share: the VEN form's fields, history series, and the events table.
  * @module
  */
-import { type Choice, options } from "../../../../components/choices.ts";
+import { type Choice, inputValue, options } from "../../../../components/choices.ts";
 import type { FieldSpec } from "../../../../components/form_rules.ts";
 import { formatDateTime, formatKw } from "../../../../components/format.ts";
 import { StateBadge, TableWrap } from "../../../../components/ui.tsx";
@@ -29,7 +29,7 @@ export function venFields(sites: Choice[]): FieldSpec[] {
 
 /** The form's values for a VEN, or a new one. */
 export function venValues(ven?: Entity): Record<string, string> {
-  const text = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+  const text = inputValue;
   return {
     venName: text(ven?.venName),
     displayName: text(ven?.displayName),
