@@ -6,6 +6,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { humanize } from "./format.ts";
+import type { Loaded } from "./load.ts";
 
 /** The heading of a page, its one-line purpose and its actions (buttons, filters). */
 export function PageHead(
@@ -243,5 +244,33 @@ export function Section({ title, note, action, id, danger, children }: {
       </div>
       {children}
     </section>
+  );
+}
+
+/** Props of {@linkcode Listing}. */
+export interface ListingProps<T> {
+  /** One page of the list, or why it could not be read. */
+  list: Loaded<{ items: T[]; total: number }>;
+  /** What the list is, for "Plants could not be read". */
+  what: string;
+  /** Shown when nothing matches (an {@linkcode EmptyState}). */
+  empty: ComponentChildren;
+  url: URL;
+  page: number;
+  pageSize: number;
+  /** See {@linkcode PagerProps.param}. */
+  param?: string;
+  /** The rows of a page. */
+  children: (items: T[]) => ComponentChildren;
+}
+
+/** A paged list: its rows and the pager, its empty state, or its error state. */
+export function Listing<T>({ list, what, empty, url, page, pageSize, param, children }: ListingProps<T>) {
+  if (!list.ok) return <ErrorState title={`${what} could not be read`} message={list.error} />;
+  return (
+    <>
+      {list.value.total === 0 ? empty : children(list.value.items)}
+      <Pager url={url} page={page} pageSize={pageSize} total={list.value.total} param={param} />
+    </>
   );
 }

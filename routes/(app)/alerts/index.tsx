@@ -9,10 +9,9 @@ import { type Age, ageOf, AGES, load, type Loaded, oneOf, pageOf } from "../../.
 import {
   anyOf,
   EmptyState,
-  ErrorState,
   FilterSelect,
+  Listing,
   PageHead,
-  Pager,
   SeverityBadge,
   StateBadge,
   TableWrap,
@@ -151,25 +150,16 @@ export default function AlertsPage({ data, url, state }: PageProps<AlertsData, S
       />
       <section class="card">
         <Filters filter={filter} />
-        {!alerts.ok
-          ? <ErrorState title="Alerts could not be read" message={alerts.error} />
-          : alerts.value.total === 0
-          ? <EmptyState title="No alert matches">Widen the time range or clear the filters.</EmptyState>
-          : (
-            <AlertRows
-              items={alerts.value.items}
-              names={data.names}
-              canAct={hasRole(state.user, "operator")}
-            />
-          )}
-        {alerts.ok && (
-          <Pager
-            url={url}
-            page={data.page}
-            pageSize={data.pageSize}
-            total={alerts.value.total}
-          />
-        )}
+        <Listing
+          list={alerts}
+          what="Alerts"
+          url={url}
+          page={data.page}
+          pageSize={data.pageSize}
+          empty={<EmptyState title="No alert matches">Widen the time range or clear the filters.</EmptyState>}
+        >
+          {(items) => <AlertRows items={items} names={data.names} canAct={hasRole(state.user, "operator")} />}
+        </Listing>
       </section>
     </>
   );

@@ -5,15 +5,7 @@ import { define } from "../../../core/define.ts";
 import type { State } from "../../../core/services.ts";
 import { formatDateTime, humanize } from "../../../components/format.ts";
 import { type Age, ageOf, AGES, load, type Loaded, oneOf, pageOf } from "../../../components/load.ts";
-import {
-  anyOf,
-  EmptyState,
-  ErrorState,
-  FilterSelect,
-  PageHead,
-  Pager,
-  TableWrap,
-} from "../../../components/ui.tsx";
+import { anyOf, EmptyState, FilterSelect, Listing, PageHead, TableWrap } from "../../../components/ui.tsx";
 import { documentPage } from "../../../api/documents.ts";
 import type { Page } from "../../../domain/common.ts";
 
@@ -187,19 +179,16 @@ export default function AuditPage({ data, url }: PageProps<AuditData, State>) {
           : (
             <>
               <Filters filter={data.filter} />
-              {!records.ok
-                ? <ErrorState title="The audit log could not be read" message={records.error} />
-                : records.value.total === 0
-                ? <EmptyState title="Nothing recorded">No change matches these filters.</EmptyState>
-                : <AuditRows items={records.value.items} />}
-              {records.ok && (
-                <Pager
-                  url={url}
-                  page={records.value.page}
-                  pageSize={data.pageSize}
-                  total={records.value.total}
-                />
-              )}
+              <Listing
+                list={records}
+                what="The audit log"
+                url={url}
+                page={records.ok ? records.value.page : 1}
+                pageSize={data.pageSize}
+                empty={<EmptyState title="Nothing recorded">No change matches these filters.</EmptyState>}
+              >
+                {(items) => <AuditRows items={items} />}
+              </Listing>
             </>
           )}
       </section>

@@ -8,8 +8,7 @@ import { DoneNotice, PageHead } from "../../../components/ui.tsx";
 import { Uuid } from "../../../domain/common.ts";
 import { OfferPatch } from "../../../domain/offer.ts";
 import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
-import ConfirmButton from "../../../islands/ConfirmButton.tsx";
-import ResourceForm from "../../../islands/ResourceForm.tsx";
+import { Manage } from "../../../components/manage.tsx";
 import { offerFields, offerValues } from "./(_offers)/form.ts";
 
 interface OfferData {
@@ -42,28 +41,18 @@ export default function OfferPage({ data, url }: PageProps<OfferData>) {
         <a class="button button-ghost" href="/offers">All offers</a>
       </PageHead>
       <DoneNotice url={url} what="Offer" />
-      <section class="card">
-        <ResourceForm
-          fields={offerFields(data.plants, data.sites)}
-          rules={rulesOf(OfferPatch)}
-          values={offerValues(offer)}
-          method="PATCH"
-          url={`/api/offers/${offer.id}`}
-          submitLabel="Save changes"
-          next={`/offers/${offer.id}?done=updated`}
-          cancel="/offers"
-        />
-      </section>
-      <section class="card danger-zone">
-        <div class="card-head">
-          <h2>Delete offer</h2>
-        </div>
-        <ConfirmButton
-          url={`/api/offers/${offer.id}`}
-          question={`Delete offer “${offer.name}”? This cannot be undone.`}
-          next="/offers?done=deleted"
-        />
-      </section>
+      <Manage
+        noun="offer"
+        name={offer.name as string}
+        api={`/api/offers/${offer.id}`}
+        page={`/offers/${offer.id}`}
+        list="/offers"
+        form={{
+          fields: offerFields(data.plants, data.sites),
+          rules: rulesOf(OfferPatch),
+          values: offerValues(offer),
+        }}
+      />
     </>
   );
 }

@@ -10,10 +10,9 @@ import {
   anyOf,
   DoneNotice,
   EmptyState,
-  ErrorState,
   FilterSelect,
+  Listing,
   PageHead,
-  Pager,
   StateBadge,
   TableWrap,
 } from "../../../components/ui.tsx";
@@ -124,25 +123,22 @@ export default function OffersPage({ data, url, state }: PageProps<OffersData, S
       <DoneNotice url={url} what="Offer" />
       <section class="card">
         <Filters status={data.status} market={data.market} />
-        {!offers.ok
-          ? <ErrorState title="Offers could not be read" message={offers.error} />
-          : offers.value.total === 0
-          ? (
+        <Listing
+          list={offers}
+          what="Offers"
+          url={url}
+          page={data.page}
+          pageSize={data.pageSize}
+          empty={
             <EmptyState
               title={data.status || data.market ? "No offer matches these filters" : "No offers yet"}
             >
               {canEdit ? "Create one with New offer." : "Operators create offers."}
             </EmptyState>
-          )
-          : <OfferRows items={offers.value.items} names={data.names} canEdit={canEdit} />}
-        {offers.ok && (
-          <Pager
-            url={url}
-            page={data.page}
-            pageSize={data.pageSize}
-            total={offers.value.total}
-          />
-        )}
+          }
+        >
+          {(items) => <OfferRows items={items} names={data.names} canEdit={canEdit} />}
+        </Listing>
       </section>
     </>
   );

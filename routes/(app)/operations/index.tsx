@@ -11,7 +11,15 @@ import { type Choice, plantChoices } from "../../../components/choices.ts";
 import { rulesOf } from "../../../components/field_rules.ts";
 import { formatDateTime, formatNumber } from "../../../components/format.ts";
 import { load, type Loaded, pageOf } from "../../../components/load.ts";
-import { DoneNotice, EmptyState, ErrorState, PageHead, Pager, TableWrap } from "../../../components/ui.tsx";
+import {
+  DoneNotice,
+  EmptyState,
+  ErrorState,
+  Listing,
+  PageHead,
+  Section,
+  TableWrap,
+} from "../../../components/ui.tsx";
 import { documentPage } from "../../../api/documents.ts";
 import type { Page } from "../../../domain/common.ts";
 import { DispatchEntryInput, MarketSignalInput } from "../../../domain/market.ts";
@@ -91,8 +99,7 @@ function PriceChart({ data }: { data: OperationsData }) {
   );
 }
 
-function SignalTable({ signals }: { signals: Page<Doc> }) {
-  if (signals.total === 0) return <EmptyState title="No market signals yet" />;
+function SignalTable({ items }: { items: Doc[] }) {
   return (
     <TableWrap label="Market signals">
       <thead>
@@ -104,7 +111,7 @@ function SignalTable({ signals }: { signals: Page<Doc> }) {
         </tr>
       </thead>
       <tbody>
-        {signals.items.map((s) => (
+        {items.map((s) => (
           <tr key={s.id as string}>
             <td class="nowrap">{formatDateTime(s.timestamp as Date)}</td>
             <td>{marketName(String(s.market))}</td>
@@ -117,8 +124,7 @@ function SignalTable({ signals }: { signals: Page<Doc> }) {
   );
 }
 
-function DispatchTable({ dispatches }: { dispatches: Page<Doc> }) {
-  if (dispatches.total === 0) return <EmptyState title="Nothing dispatched yet" />;
+function DispatchTable({ items }: { items: Doc[] }) {
   return (
     <TableWrap label="Dispatch log">
       <thead>
@@ -131,7 +137,7 @@ function DispatchTable({ dispatches }: { dispatches: Page<Doc> }) {
         </tr>
       </thead>
       <tbody>
-        {dispatches.items.map((d) => (
+        {items.map((d) => (
           <tr key={d.id as string} data-dispatch={String(d.plantName)}>
             <td class="nowrap">{formatDateTime(d.timestamp as Date)}</td>
             <td>{String(d.plantName)}</td>
@@ -183,48 +189,37 @@ export default function OperationsPage({ data, url, state }: PageProps<Operation
     <>
       <PageHead title="Operations" lead="Market prices and the dispatch instructions sent to plants." />
       <DoneNotice url={url} what="Entry" />
-      <section class="card">
-        <div class="card-head">
-          <h2>Market prices, last 24 hours</h2>
-        </div>
+      <Section title="Market prices, last 24 hours">
         <PriceChart data={data} />
-      </section>
+      </Section>
       {hasRole(state.user, "operator") && <RecordForms plants={data.plants} />}
       <div class="grid-2">
-        <section class="card" id="dispatch-log">
-          <div class="card-head">
-            <h2>Dispatch log</h2>
-          </div>
-          {dispatches.ok
-            ? <DispatchTable dispatches={dispatches.value} />
-            : <ErrorState title="The dispatch log could not be read" message={dispatches.error} />}
-          {dispatches.ok && (
-            <Pager
-              url={url}
-              page={dispatches.value.page}
-              pageSize={PAGE_SIZE}
-              total={dispatches.value.total}
-              param="dispatches"
-            />
-          )}
-        </section>
-        <section class="card" id="market-signals">
-          <div class="card-head">
-            <h2>Market signals</h2>
-          </div>
-          {signals.ok
-            ? <SignalTable signals={signals.value} />
-            : <ErrorState title="Market signals could not be read" message={signals.error} />}
-          {signals.ok && (
-            <Pager
-              url={url}
-              page={signals.value.page}
-              pageSize={PAGE_SIZE}
-              total={signals.value.total}
-              param="signals"
-            />
-          )}
-        </section>
+        <Section title="Dispatch log" id="dispatch-log">
+          <Listing
+            list={dispatches}
+            what="The dispatch log"
+            url={url}
+            page={dispatches.ok ? dispatches.value.page : 1}
+            pageSize={PAGE_SIZE}
+            param="dispatches"
+            empty={<EmptyState title="Nothing dispatched yet" />}
+          >
+            {(items) => <DispatchTable items={items} />}
+          </Listing>
+        </Section>
+        <Section title="Market signals" id="market-signals">
+          <Listing
+            list={signals}
+            what="Market signals"
+            url={url}
+            page={signals.ok ? signals.value.page : 1}
+            pageSize={PAGE_SIZE}
+            param="signals"
+            empty={<EmptyState title="No market signals yet" />}
+          >
+            {(items) => <SignalTable items={items} />}
+          </Listing>
+        </Section>
       </div>
     </>
   );

@@ -21,8 +21,7 @@ import { Uuid } from "../../../domain/common.ts";
 import { recentAlerts } from "../../../stores/postgres/repos/alerts.ts";
 import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
 import { telemetryReadings } from "../../../stores/postgres/repos/readings.ts";
-import ConfirmButton from "../../../islands/ConfirmButton.tsx";
-import ResourceForm from "../../../islands/ResourceForm.tsx";
+import { Manage } from "../../../components/manage.tsx";
 import { rulesOf } from "../../../components/field_rules.ts";
 import { PlantInput } from "../../../domain/plant.ts";
 import TimeSeriesChart from "../../../islands/TimeSeriesChart.tsx";
@@ -162,32 +161,6 @@ function PlantFacts({ plant, data }: { plant: Entity; data: PlantData }) {
   );
 }
 
-/** The operator's part: the edit form and the deletion. */
-function Manage({ plant, sites }: { plant: Entity; sites: PlantData["sites"] }) {
-  return (
-    <>
-      <Section title="Edit plant" id="edit">
-        <ResourceForm
-          rules={rulesOf(PlantInput)}
-          fields={plantFields(sites)}
-          values={plantValues(plant)}
-          method="PATCH"
-          url={`/api/plants/${plant.id}`}
-          submitLabel="Save changes"
-          next={`/plants/${plant.id}?done=updated`}
-        />
-      </Section>
-      <Section title="Delete plant" note="Its readings, alerts and offers are deleted with it." danger>
-        <ConfirmButton
-          url={`/api/plants/${plant.id}`}
-          question={`Delete plant “${plant.name}”? This cannot be undone.`}
-          next="/plants?done=deleted"
-        />
-      </Section>
-    </>
-  );
-}
-
 /** One plant. */
 export default function PlantPage({ data, url, state }: PageProps<PlantData, State>) {
   const { plant } = data;
@@ -212,7 +185,17 @@ export default function PlantPage({ data, url, state }: PageProps<PlantData, Sta
       >
         <AlertTable alerts={data.alerts} />
       </Section>
-      {hasRole(state.user, "operator") && <Manage plant={plant} sites={data.sites} />}
+      {hasRole(state.user, "operator") && (
+        <Manage
+          noun="plant"
+          name={plant.name as string}
+          api={`/api/plants/${plant.id}`}
+          page={`/plants/${plant.id}`}
+          list="/plants"
+          form={{ fields: plantFields(data.sites), rules: rulesOf(PlantInput), values: plantValues(plant) }}
+          deleteNote="Its readings, alerts and offers are deleted with it."
+        />
+      )}
     </>
   );
 }

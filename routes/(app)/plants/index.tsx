@@ -9,10 +9,9 @@ import {
   anyOf,
   DoneNotice,
   EmptyState,
-  ErrorState,
   FilterSelect,
+  Listing,
   PageHead,
-  Pager,
   StateBadge,
   TableWrap,
 } from "../../../components/ui.tsx";
@@ -130,23 +129,20 @@ export default function PlantsPage({ data, url, state }: PageProps<PlantsData, S
       <DoneNotice url={url} what="Plant" />
       <section class="card">
         <Filters status={data.status} type={data.type} />
-        {!plants.ok
-          ? <ErrorState title="Plants could not be read" message={plants.error} />
-          : plants.value.total === 0
-          ? (
+        <Listing
+          list={plants}
+          what="Plants"
+          url={url}
+          page={data.page}
+          pageSize={data.pageSize}
+          empty={
             <EmptyState title={data.status || data.type ? "No plant matches these filters" : "No plants yet"}>
               {canEdit ? "Register the first one with New plant." : "An operator can register plants."}
             </EmptyState>
-          )
-          : <PlantRows items={plants.value.items} latest={data.latest} canEdit={canEdit} />}
-        {plants.ok && (
-          <Pager
-            url={url}
-            page={data.page}
-            pageSize={data.pageSize}
-            total={plants.value.total}
-          />
-        )}
+          }
+        >
+          {(items) => <PlantRows items={items} latest={data.latest} canEdit={canEdit} />}
+        </Listing>
       </section>
     </>
   );

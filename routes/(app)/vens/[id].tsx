@@ -24,8 +24,7 @@ import type { VenLiveState } from "../../../domain/live.ts";
 import { VenInput, type VenLoad } from "../../../domain/ven.ts";
 import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
 import { loadHistory, venHistory, venParticipation } from "../../../stores/postgres/repos/vens.ts";
-import ConfirmButton from "../../../islands/ConfirmButton.tsx";
-import ResourceForm from "../../../islands/ResourceForm.tsx";
+import { Manage } from "../../../components/manage.tsx";
 import TimeSeriesChart, { type Series } from "../../../islands/TimeSeriesChart.tsx";
 import { EventTable, powerSeries, venFields, venValues } from "./(_vens)/shared.tsx";
 
@@ -162,32 +161,6 @@ function VenFacts({ ven }: { ven: VenData["ven"] }) {
   );
 }
 
-/** The operator's part: the edit form and the deletion. */
-function Manage({ ven, sites }: { ven: VenData["ven"]; sites: Choice[] }) {
-  return (
-    <>
-      <Section title="Edit VEN" id="edit">
-        <ResourceForm
-          fields={venFields(sites)}
-          rules={rulesOf(VenInput)}
-          values={venValues(ven)}
-          method="PATCH"
-          url={`/api/vens/${ven.id}`}
-          submitLabel="Save changes"
-          next={`/vens/${ven.id}?done=updated`}
-        />
-      </Section>
-      <Section title="Delete VEN" danger>
-        <ConfirmButton
-          url={`/api/vens/${ven.id}`}
-          question={`Delete VEN “${ven.venName}”? This cannot be undone.`}
-          next="/vens?done=deleted"
-        />
-      </Section>
-    </>
-  );
-}
-
 /** One VEN. */
 export default function VenPage({ data, url, state }: PageProps<VenData, State>) {
   const { ven, events } = data;
@@ -232,7 +205,17 @@ export default function VenPage({ data, url, state }: PageProps<VenData, State>)
           ? <EmptyState title="This VEN has taken part in no ADR event" />
           : <EventTable events={events.value} ven />}
       </Section>
-      {hasRole(state.user, "operator") && <Manage ven={ven} sites={data.sites} />}
+      {hasRole(state.user, "operator") && (
+        <Manage
+          noun="VEN"
+          name={ven.venName as string}
+          api={`/api/vens/${ven.id}`}
+          page={`/vens/${ven.id}`}
+          list="/vens"
+          form={{ fields: venFields(data.sites), rules: rulesOf(VenInput), values: venValues(ven) }}
+          deleteNote="Its telemetry and ADR participation are deleted with it."
+        />
+      )}
     </>
   );
 }

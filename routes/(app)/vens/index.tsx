@@ -13,8 +13,8 @@ import {
   EmptyState,
   ErrorState,
   Fraction,
+  Listing,
   PageHead,
-  Pager,
   Section,
   StatCard,
   StateBadge,
@@ -194,12 +194,18 @@ export default function VensPage({ data, url, state }: PageProps<VensData, State
           )}
       </Section>
       <Section title="VENs">
-        {!vens.ok
-          ? <ErrorState title="VENs could not be read" message={vens.error} />
-          : vens.value.total === 0
-          ? <EmptyState title="No VENs registered">Registered VENs report telemetry over MQTT.</EmptyState>
-          : <VenRows items={vens.value.items} sites={data.sites} />}
-        {vens.ok && <Pager url={url} page={data.page} pageSize={data.pageSize} total={vens.value.total} />}
+        <Listing
+          list={vens}
+          what="VENs"
+          url={url}
+          page={data.page}
+          pageSize={data.pageSize}
+          empty={
+            <EmptyState title="No VENs registered">Registered VENs report telemetry over MQTT.</EmptyState>
+          }
+        >
+          {(items) => <VenRows items={items} sites={data.sites} />}
+        </Listing>
       </Section>
       <Section title="ADR events, last 7 days">
         {!events.ok
