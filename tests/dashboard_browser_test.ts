@@ -159,7 +159,7 @@ Deno.test("dashboard: lines per plant, anomalies on their plant, live without re
       await page.locator(`[data-alert="${id}"]`).waitFor();
       const line = (await datasets(page)).find((l) => l.label === plant.name)!;
       assert.equal(line.anomalies.find((a) => a.id === id)?.color, "#dc2626");
-      await screenshots(page, "dashboard");
+      await screenshots(page, "dashboard-live");
     });
 
     await t.step("the 1 h window draws raw readings", async () => {

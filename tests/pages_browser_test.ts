@@ -13,6 +13,7 @@ import { launchBrowser, screenshot } from "./_browser.ts";
 import {
   blockOutside,
   PASSWORD,
+  screenshots,
   signIn,
   startTestApp,
   type TestApp,
@@ -34,7 +35,7 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
 }
 
 /** One of each kind of page, with ids from the seeded data. */
-async function pagesOf(app: TestApp): Promise<string[]> {
+async function pagesOf(app: TestApp): Promise<[name: string, path: string][]> {
   const { sql } = app.services;
   const [plant] = await sql`select id from plants where name = 'Alpine Hydro'`;
   const [offer] = await sql`select id from flexibility_offers order by created_at limit 1`;
@@ -42,25 +43,25 @@ async function pagesOf(app: TestApp): Promise<string[]> {
   const [event] = await sql`select id from adr_events order by start_at limit 1`;
   const [site] = await sql`select id from sites order by name limit 1`;
   return [
-    "/",
-    "/?window=1h",
-    "/plants",
-    `/plants/${plant.id}`,
-    "/plants/new",
-    "/offers",
-    `/offers/${offer.id}`,
-    "/offers/new",
-    "/operations",
-    "/alerts",
-    "/audit",
-    "/vens",
-    `/vens/${ven.id}?load=${ven.load_id}`,
-    "/vens/new",
-    `/vens/events/${event.id}`,
-    "/vens/events/new",
-    "/sites",
-    `/sites/${site.id}`,
-    "/architecture",
+    ["dashboard", "/"],
+    ["dashboard-1h", "/?window=1h"],
+    ["plants", "/plants"],
+    ["plant", `/plants/${plant.id}`],
+    ["plant-new", "/plants/new"],
+    ["offers", "/offers"],
+    ["offer", `/offers/${offer.id}`],
+    ["offer-new", "/offers/new"],
+    ["operations", "/operations"],
+    ["alerts", "/alerts"],
+    ["audit", "/audit"],
+    ["vens", "/vens"],
+    ["ven", `/vens/${ven.id}?load=${ven.load_id}`],
+    ["ven-new", "/vens/new"],
+    ["adr-event", `/vens/events/${event.id}`],
+    ["adr-event-new", "/vens/events/new"],
+    ["sites", "/sites"],
+    ["site", `/sites/${site.id}`],
+    ["architecture", "/architecture"],
   ];
 }
 
@@ -69,7 +70,7 @@ async function visit(
   browser: Browser,
   app: TestApp,
   state: Awaited<ReturnType<BrowserContext["storageState"]>>,
-  path: string,
+  [name, path]: [string, string],
 ) {
   const context = await browser.newContext({ storageState: state, viewport: { width: 1280, height: 900 } });
   try {
@@ -91,9 +92,6 @@ async function visit(
     assert.equal(await page.locator("h1").count(), 1, `${path} has one heading`);
     assert.equal(await page.locator('nav[aria-label="Main"] a').count(), 9, path);
     await page.waitForTimeout(200); // islands hydrate and open their feeds
-    const name = path === "/"
-      ? "dashboard-admin"
-      : path.slice(1).replace(/[^a-z0-9]+/gi, "-").replace(/-$/, "");
     await screenshot(page, `${name}-1280`);
     await page.setViewportSize({ width: 375, height: 812 });
     await page.waitForTimeout(250); // charts follow the new width on their next frame
@@ -136,7 +134,7 @@ Deno.test("pages in Chromium: every page loads clean, fits a phone, and says wha
     const state = await admin.storageState();
     await admin.close();
     const metrics: Metric[] = [];
-    for (const path of await pagesOf(app)) metrics.push(await visit(browser, app, state, path));
+    for (const page of await pagesOf(app)) metrics.push(await visit(browser, app, state, page));
     await writeMetrics(metrics);
     const plain = metrics.find((m) => m.path === "/plants")!;
     assert.equal(plain.scripts, 0, "a page without islands ships no JavaScript");
@@ -158,6 +156,7 @@ Deno.test("pages in Chromium: sign in and out through the pages; a viewer sees n
       await page.goto(`${app.url}/plants?status=online`);
       assert.equal(new URL(page.url()).pathname, "/login");
       assert.equal(new URL(page.url()).searchParams.get("next"), "/plants?status=online");
+      await screenshots(page, "login");
       await page.fill('input[name="username"]', USERNAMES.operator);
       await page.fill('input[name="password"]', "not the password");
       await page.click('button[type="submit"]');

@@ -23,7 +23,12 @@ import { Uuid } from "../../../domain/common.ts";
 import type { VenLiveState } from "../../../domain/live.ts";
 import { VenInput, type VenLoad } from "../../../domain/ven.ts";
 import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
-import { loadHistory, venHistory, venParticipation } from "../../../stores/postgres/repos/vens.ts";
+import {
+  latestVenTelemetry,
+  loadHistory,
+  venHistory,
+  venParticipation,
+} from "../../../stores/postgres/repos/vens.ts";
 import { Manage } from "../../../components/manage.tsx";
 import TimeSeriesChart, { type Series } from "../../../islands/TimeSeriesChart.tsx";
 import { EventTable, powerSeries, venFields, venValues } from "./(_vens)/shared.tsx";
@@ -31,8 +36,12 @@ import { EventTable, powerSeries, venFields, venValues } from "./(_vens)/shared.
 const DAY = 86_400_000;
 type Load = z.output<typeof VenLoad>;
 
+/** A VEN's power now: from its actor, or as it last reported (the last hour). */
+type Power = { usedPowerKw: number; shedPowerKw: number; live: boolean } | null;
+
 interface VenData {
   ven: Entity & { live: VenLiveState | null };
+  power: Power;
   loads: Loaded<Load[]>;
   history: Loaded<Series[]>;
   load?: { id: string; history: Loaded<Series[]> };
@@ -77,8 +86,17 @@ export const handler = define.handlers<VenData>({
         })
         : undefined,
     ]);
+    const stored = ven.live
+      ? []
+      : await latestVenTelemetry(sql, [id], new Date(now - 3_600_000)).catch(() => []);
+    const power: Power = ven.live
+      ? { ...ven.live, live: true }
+      : stored[0]
+      ? { ...stored[0], live: false }
+      : null;
     return page({
       ven,
+      power,
       loads,
       history,
       load: loadId && chosen ? { id: loadId, history: chosen } : undefined,
@@ -146,13 +164,16 @@ function History(
   );
 }
 
-function VenFacts({ ven }: { ven: VenData["ven"] }) {
+function VenFacts({ ven, power }: { ven: VenData["ven"]; power: Power }) {
+  const kw = (
+    v: number | undefined,
+  ) => (v === undefined ? "—" : `${formatKw(v, 1)}${power?.live ? "" : " (last reported)"}`);
   return (
     <Facts
       items={[
         ["Status", <StateBadge key="s" state={ven.live?.status ?? ven.status as string} />],
-        ["Using", ven.live ? formatKw(ven.live.usedPowerKw, 1) : "—"],
-        ["Shedding", ven.live ? formatKw(ven.live.shedPowerKw, 1) : "—"],
+        ["Using", kw(power?.usedPowerKw)],
+        ["Shedding", kw(power?.shedPowerKw)],
         ["Last seen", formatAgo(ven.lastSeenAt as Date | null)],
         ["Reports every", `${ven.expectedIntervalS} s`],
         ["Live state", ven.live ? "From the VEN actor" : "Not reported since the actor started"],
@@ -175,7 +196,7 @@ export default function VenPage({ data, url, state }: PageProps<VenData, State>)
       </PageHead>
       <DoneNotice url={url} what="VEN" />
       <section class="card">
-        <VenFacts ven={ven} />
+        <VenFacts ven={ven} power={data.power} />
       </section>
       <Section title="Panel, last 24 hours">
         <History
