@@ -1,0 +1,72 @@
+/**
+ * Loads what the actors of some entities need to start, in the main isolate (workers have no database
+ * connection): configuration from the kind's catalog, the last snapshot, and the open alerts (the
+ * alerts table is the source of truth for those, not the snapshot).
+ * @module
+ */
+import type { Sql } from "../stores/postgres/client.ts";
+import type { OpenAlertRecord } from "./kind.ts";
+import { kindModule } from "./kinds.ts";
+import type { ActorSpec } from "./protocol.ts";
+import type { ActorKind } from "./runtime.ts";
+import { typedArray } from "./sink.ts";
+
+interface AlertRow {
+  id: string;
+  entity_id: string;
+  type: OpenAlertRecord["type"];
+  dedupe_key: string;
+  severity: OpenAlertRecord["severity"];
+  message: string;
+  metric: string | null;
+  value: number | null;
+  ts: Date;
+  last_seen_at: Date;
+  occurrences: number;
+  acknowledged_at: Date | null;
+}
+
+/** Specs for the actors of `ids` of `kind`; ids without an entity (deleted, inactive) are left out. */
+export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promise<ActorSpec[]> {
+  if (ids.length === 0) return [];
+  const configs = await kindModule(kind).catalog.loadConfigs(sql, ids);
+  const present = [...configs.keys()];
+  if (present.length === 0) return [];
+  const snapshots = await sql<{ entity_id: string; state: unknown }[]>`
+    select entity_id, state from actor_snapshots
+    where actor_key = any(${typedArray(present.map((id) => `${kind}:${id}`), "text")}::text[])`;
+  const alerts = await sql<AlertRow[]>`
+    select id, entity_id, type, dedupe_key, severity, message, metric, value, ts, last_seen_at, occurrences,
+           acknowledged_at
+    from alerts
+    where entity_kind = ${kind} and resolved_at is null
+      and entity_id = any(${typedArray(present, "uuid")}::uuid[])`;
+  const snapshotOf = new Map(
+    snapshots.map((s) => [s.entity_id, typeof s.state === "string" ? JSON.parse(s.state) : s.state]),
+  );
+  const alertsOf = new Map<string, OpenAlertRecord[]>();
+  for (const a of alerts) {
+    const list = alertsOf.get(a.entity_id) ?? [];
+    list.push({
+      id: a.id,
+      type: a.type,
+      dedupeKey: a.dedupe_key,
+      severity: a.severity,
+      message: a.message,
+      metric: a.metric,
+      value: a.value,
+      ts: a.ts.getTime(),
+      lastSeenAt: a.last_seen_at.getTime(),
+      occurrences: a.occurrences,
+      acknowledged: a.acknowledged_at !== null,
+    });
+    alertsOf.set(a.entity_id, list);
+  }
+  return present.map((id) => ({
+    kind,
+    id,
+    config: configs.get(id),
+    snapshot: snapshotOf.get(id),
+    openAlerts: alertsOf.get(id) ?? [],
+  }));
+}

@@ -1,0 +1,129 @@
+/**
+ * The runtime's `/metrics` (Prometheus text): messages in/acked/rejected per kind, mailbox depth and
+ * actors per shard, pending acks, write batch size and latency, worker restarts.
+ * @module
+ */
+import type { CatchAll } from "./catch_all.ts";
+import type { Figures } from "./create_runtime.ts";
+import { MetricsText } from "./metrics.ts";
+import type { ActorRegistry } from "./registry.ts";
+import type { RuntimeStats } from "./runtime.ts";
+import type { Supervisor } from "./supervisor.ts";
+import type { Writer } from "./writer.ts";
+
+/** Renders the runtime's metrics. */
+export function renderMetrics(
+  figures: Figures,
+  supervisor: Supervisor,
+  registry: ActorRegistry,
+  writer: Writer,
+  catchAll: CatchAll | undefined,
+  state: RuntimeStats["state"],
+): string {
+  const hosts = supervisor.workers();
+  const running = hosts.filter((h) => h.state === "running" && h.stats);
+  const perKind = (pick: (s: NonNullable<typeof hosts[number]["stats"]>) => Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const h of running) for (const [k, v] of Object.entries(pick(h.stats!))) out[k] = (out[k] ?? 0) + v;
+    return Object.entries(out).map(([kind, v]) => [{ kind }, v] as [Record<string, string>, number]);
+  };
+  const shards = running.flatMap((h) => h.stats!.shards.map((s) => ({ ...s, worker: h.n })));
+  const w = writer.stats();
+  const text = new MetricsText()
+    .family(
+      "gridpulse_runtime_up",
+      "gauge",
+      "1 while the runtime is running (0 starting, failed or stopped)",
+      [
+        [{ state }, state === "running" ? 1 : 0],
+      ],
+    )
+    .family(
+      "gridpulse_messages_in_total",
+      "counter",
+      "MQTT messages received by the shard sessions",
+      perKind((s) => s.messagesIn),
+    )
+    .family(
+      "gridpulse_messages_acked_total",
+      "counter",
+      "Messages acknowledged after their commit",
+      Object.entries(figures.acked).map(([kind, v]) => [{ kind }, v]),
+    )
+    .family(
+      "gridpulse_messages_rejected_total",
+      "counter",
+      "Messages refused (dead letters with a reason)",
+      perKind((s) => s.rejected),
+    )
+    .family("gridpulse_catchall_unknown_total", "counter", "Telemetry for ids without an actor", [[
+      {},
+      catchAll?.counts.unknown ?? 0,
+    ]])
+    .family(
+      "gridpulse_mailbox_depth",
+      "gauge",
+      "Unacknowledged messages per shard",
+      shards.map((s) => [{ shard: s.shard, worker: s.worker }, s.pending]),
+    )
+    .family(
+      "gridpulse_shard_paused",
+      "gauge",
+      "1 while a shard's session is paused (backpressure)",
+      shards.map((s) => [{ shard: s.shard }, s.paused ? 1 : 0]),
+    )
+    .family("gridpulse_pending_acks", "gauge", "Unacknowledged messages in all shards", [[
+      {},
+      shards.reduce((n, s) => n + s.pending, 0),
+    ]])
+    .family(
+      "gridpulse_actors",
+      "gauge",
+      "Actors per shard",
+      registry.countByShard().map((n, shard) => [{ shard }, n]),
+    )
+    .family(
+      "gridpulse_worker_up",
+      "gauge",
+      "1 while a worker host runs",
+      hosts.map((h) => [{ worker: h.n, state: h.state }, h.state === "running" ? 1 : 0]),
+    )
+    .family("gridpulse_worker_restarts_total", "counter", "Worker restarts by the supervisor", [[
+      {},
+      supervisor.restarts,
+    ]])
+    .family(
+      "gridpulse_worker_heap_bytes",
+      "gauge",
+      "Heap used per worker",
+      running.map((h) => [{ worker: h.n }, h.stats!.heapUsed]),
+    )
+    .family("gridpulse_write_commits_total", "counter", "Group commits", [[{}, w.commits]])
+    .family("gridpulse_write_failures_total", "counter", "Failed group commits (batches resent)", [[
+      {},
+      w.failures,
+    ]])
+    .family("gridpulse_write_queue_messages", "gauge", "Messages waiting for the next group commit", [[
+      {},
+      w.queuedMessages,
+    ]])
+    .family("gridpulse_write_rows_total", "counter", "Rows changed by group commits", [[{}, w.rows]])
+    .family(
+      "gridpulse_write_sink_ms_total",
+      "counter",
+      "Time spent writing per sink (and documents, cache) in milliseconds",
+      Object.entries(w.sinkMs).map(([sink, ms]) => [{ sink }, Math.round(ms)]),
+    )
+    .histogram("gridpulse_write_batch_messages", "Messages per group commit", w.commitSize)
+    .histogram(
+      "gridpulse_write_commit_ms",
+      "Group commit transaction duration in milliseconds",
+      w.commitLatency,
+    )
+    .histogram(
+      "gridpulse_ingest_latency_ms",
+      "From a batch's first message to its commit, in milliseconds",
+      w.ingestLatency,
+    );
+  return text.toString();
+}

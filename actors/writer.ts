@@ -1,0 +1,302 @@
+/**
+ * The group-commit writer, in the main isolate: the one place that writes what actors produce.
+ *
+ * Why one writer in the main isolate: embedded PGlite serves exactly ONE connection, so workers cannot
+ * each hold one; and on a real server one transaction for the batches of every worker (group commit)
+ * turns thousands of messages into a handful of statements and one WAL flush.
+ *
+ * Batches queue while a commit runs; the next commit takes everything queued (up to `maxMessages`):
+ * readings mirrored to the series sink when configured, then ONE transaction with one multi-row
+ * statement per sink plus the ingestion log, sent pipelined; after the commit the cache writes (one
+ * `setMany`) and change events. Then each batch's promise resolves and its worker sends the PUBACKs;
+ * a batch with dead letters waits until they are in the documents store (`telemetry_events`, retried
+ * while it is down without holding up other commits). A failed transaction rejects every batch of the
+ * commit: their workers send them again, and the idempotent writes make the retry harmless. The queue
+ * is bounded by the workers' own bounds (unacknowledged messages per shard), so memory stays bounded
+ * when PostgreSQL is slow.
+ * @module
+ */
+import type { Logger } from "../core/log.ts";
+import type { Sql, Tx } from "../stores/postgres/client.ts";
+import type { Cache, CacheEntry } from "../stores/cache/cache.ts";
+import { CHANGES_CHANNEL } from "../stores/cache/cache.ts";
+import type { DocumentStore, NewDocument } from "../stores/documents/documents.ts";
+import type { SeriesPoint, SeriesSink } from "../stores/series/series.ts";
+import type { Batch, DeadLetter } from "./protocol.ts";
+import { appendRows, type Sink, type SinkRows, typedArray } from "./sink.ts";
+import { Histogram } from "./metrics.ts";
+import { retry } from "../core/retry.ts";
+
+/** Rejected events are kept a week (seed 003's `last_7_days` window). */
+export const REJECTED_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/** Options for {@linkcode Writer}. */
+export interface WriterOptions {
+  sql: Sql;
+  /** In write order. */
+  sinks: Sink[];
+  log: Logger;
+  documents?: DocumentStore;
+  cache?: Cache;
+  series?: SeriesSink;
+  /** Inbound messages per transaction. @default {20000} */
+  maxMessages?: number;
+}
+
+interface Queued {
+  batch: Batch;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Figures for `/metrics`. */
+export interface WriterStats {
+  commits: number;
+  failures: number;
+  queuedBatches: number;
+  queuedMessages: number;
+  committedMessages: number;
+  rows: number;
+  /** Messages per commit. */
+  commitSize: Histogram;
+  /** Transaction duration, ms. */
+  commitLatency: Histogram;
+  /** From a batch's first message to its commit, ms. */
+  ingestLatency: Histogram;
+  /**
+   * Time per sink (and `ingestion_log`, `documents`, `cache`) until its statements completed, ms in
+   * total; sinks run pipelined, so these overlap.
+   */
+  sinkMs: Record<string, number>;
+}
+
+/** Group-commits worker batches. */
+export class Writer {
+  #o: WriterOptions;
+  #queue: Queued[] = [];
+  #queuedMessages = 0;
+  #busy = false;
+  #idle: (() => void)[] = [];
+  #stats: WriterStats = {
+    commits: 0,
+    failures: 0,
+    queuedBatches: 0,
+    queuedMessages: 0,
+    committedMessages: 0,
+    rows: 0,
+    commitSize: new Histogram([1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000]),
+    commitLatency: new Histogram([1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]),
+    ingestLatency: new Histogram([5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 10000]),
+    sinkMs: {},
+  };
+
+  constructor(options: WriterOptions) {
+    this.#o = options;
+  }
+
+  /** Resolves once `batch` is committed; rejects when its commit failed (send it again). */
+  submit(batch: Batch): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ batch, resolve, reject });
+      this.#queuedMessages += batch.messages;
+      this.#pump();
+    });
+  }
+
+  /** Figures for `/metrics`. */
+  stats(): WriterStats {
+    return { ...this.#stats, queuedBatches: this.#queue.length, queuedMessages: this.#queuedMessages };
+  }
+
+  /** Resolves when nothing is queued or being committed. */
+  idle(): Promise<void> {
+    if (!this.#busy && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #pump(): void {
+    if (this.#busy) return;
+    if (this.#queue.length === 0) {
+      for (const wake of this.#idle.splice(0)) wake();
+      return;
+    }
+    const max = this.#o.maxMessages ?? 20_000;
+    let take = 0;
+    let messages = 0;
+    while (take < this.#queue.length && (take === 0 || messages + this.#queue[take].batch.messages <= max)) {
+      messages += this.#queue[take++].batch.messages;
+    }
+    const group = this.#queue.splice(0, take);
+    this.#queuedMessages -= messages;
+    this.#busy = true;
+    this.#commit(group).finally(() => {
+      this.#busy = false;
+      this.#pump();
+    });
+  }
+
+  async #commit(group: Queued[]): Promise<void> {
+    const started = performance.now();
+    const batches = group.map((q) => q.batch);
+    try {
+      const merged = this.#timed("merge", () => this.#merge(batches));
+      this.#mirror(merged);
+      let rows = 0;
+      await this.#o.sql.begin(async (tx) => {
+        // Pipelined: every statement is sent at once and runs in order on the one connection, so a
+        // commit costs one round trip (plus COMMIT), not one per statement. A sink that reads another
+        // sink's rows (rollup recomputes read readings) comes later in the sink order.
+        const writes: Promise<number>[] = [];
+        for (const sink of this.#o.sinks) {
+          const collected = merged.get(sink.name);
+          if (collected && collected.count > 0) {
+            writes.push(this.#timed(sink.name, () => sink.write(tx, collected.columns, collected.count)));
+          }
+        }
+        writes.push(this.#timed("ingestion_log", () => this.#ingestionLog(tx, batches)));
+        for (const changed of await Promise.all(writes)) rows += changed;
+      });
+      const elapsed = performance.now() - started;
+      const messages = batches.reduce((n, b) => n + b.messages, 0);
+      this.#record(batches, messages, rows, elapsed);
+      await this.#timed("cache", () => this.#publish(batches));
+      for (const q of group) {
+        if (q.batch.rejected.length === 0) q.resolve();
+        // Acknowledged once their dead letters are stored too; retried without holding up later commits.
+        else this.#deadLetters(q.batch.rejected).then(q.resolve);
+      }
+    } catch (error) {
+      this.#stats.failures++;
+      this.#o.log.error("group commit failed; the workers will send the batches again", {
+        batches: batches.length,
+        error,
+      });
+      for (const q of group) q.reject(error);
+    }
+  }
+
+  #timed<T>(name: string, fn: () => T): T {
+    const started = performance.now();
+    const add =
+      () => (this.#stats.sinkMs[name] = (this.#stats.sinkMs[name] ?? 0) + performance.now() - started);
+    const result = fn();
+    if (result instanceof Promise) return result.finally(add) as T;
+    add();
+    return result;
+  }
+
+  #merge(batches: Batch[]): Map<string, SinkRows> {
+    const merged = new Map<string, SinkRows>();
+    for (const batch of batches) {
+      for (const [name, rows] of Object.entries(batch.sinks)) {
+        let into = merged.get(name);
+        if (!into) merged.set(name, into = { count: 0, columns: {} }); // copies: a failed batch is resent as it was
+        appendRows(into, rows);
+      }
+    }
+    for (const name of merged.keys()) {
+      if (!this.#o.sinks.some((s) => s.name === name)) throw new RangeError(`No sink named ${name}`);
+    }
+    return merged;
+  }
+
+  /** Readings to the series sink; a full buffer throws BackpressureError: the batches are retried. */
+  #mirror(merged: Map<string, SinkRows>): void {
+    const series = this.#o.series;
+    if (!series) return;
+    const points: SeriesPoint[] = [];
+    for (const sink of this.#o.sinks) {
+      const rows = merged.get(sink.name);
+      if (rows && sink.series) points.push(...sink.series(rows.columns, rows.count));
+    }
+    if (points.length > 0) series.write(points);
+  }
+
+  /**
+   * Stores dead letters in the documents store (`telemetry_events`, idempotent by id), retrying with
+   * backoff while it is unreachable: their messages stay unacknowledged (the broker keeps them) until
+   * the rejection is on record, and meanwhile the readings of everyone else keep flowing.
+   */
+  async #deadLetters(letters: DeadLetter[]): Promise<void> {
+    const documents = this.#o.documents;
+    if (!documents) {
+      for (const l of letters) this.#o.log.warn("message rejected", { topic: l.topic, reason: l.reason });
+      return;
+    }
+    const docs: NewDocument[] = letters.map((l) => ({
+      id: l.uid,
+      timestamp: new Date(l.receivedAt),
+      expiresAt: new Date(l.receivedAt + REJECTED_TTL_MS),
+      kind: "rejected",
+      reason: l.reason,
+      topic: l.topic,
+      payload: l.payload,
+      entityKind: l.kind ?? null,
+      entityId: l.id ?? null,
+      shard: l.shard ?? null,
+    }));
+    await retry(() => this.#timed("documents", () => documents.insert("telemetry_events", docs)), {
+      minDelayMs: 200,
+      maxDelayMs: 5_000,
+      onRetry: (error, attempt) =>
+        this.#o.log.warn("storing rejected messages failed, retrying", {
+          count: docs.length,
+          attempt,
+          error,
+        }),
+    });
+  }
+
+  /** Accepted and rejected messages per source (`mqtt:{kind}`) and minute. */
+  async #ingestionLog(tx: Tx, batches: Batch[]): Promise<number> {
+    const totals = new Map<string, { accepted: number; rejected: number }>();
+    for (const batch of batches) {
+      for (const [kind, c] of Object.entries(batch.counts)) {
+        const t = totals.get(kind) ?? { accepted: 0, rejected: 0 };
+        t.accepted += c.accepted;
+        t.rejected += c.rejected;
+        totals.set(kind, t);
+      }
+    }
+    if (totals.size === 0) return 0;
+    const sources = [...totals.keys()].map((k) => `mqtt:${k}`);
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const result = await tx`
+      insert into ingestion_log (source, minute, accepted, rejected)
+      select u.source, to_timestamp(${minute / 1000}), u.accepted, u.rejected
+      from unnest(${typedArray(sources, "text")}::text[],
+                  ${typedArray([...totals.values()].map((t) => t.accepted), "int8")}::int8[],
+                  ${typedArray([...totals.values()].map((t) => t.rejected), "int8")}::int8[])
+        as u(source, accepted, rejected)
+      on conflict (source, minute) do update set
+        accepted = ingestion_log.accepted + excluded.accepted, rejected = ingestion_log.rejected + excluded.rejected`;
+    return result.count;
+  }
+
+  /** Live state after the commit; the cache is not the system of record, so a failure is only logged. */
+  async #publish(batches: Batch[]): Promise<void> {
+    const cache = this.#o.cache;
+    if (!cache) return;
+    const entries = new Map<string, CacheEntry>();
+    for (const batch of batches) for (const entry of batch.cache) entries.set(entry.key, entry);
+    try {
+      if (entries.size > 0) await cache.setMany([...entries.values()]);
+      await Promise.all(
+        batches.flatMap((b) => b.events.map((event) => cache.publish(CHANGES_CHANNEL, event))),
+      );
+    } catch (error) {
+      this.#o.log.warn("cache update failed after commit (live state may lag)", { error });
+    }
+  }
+
+  #record(batches: Batch[], messages: number, rows: number, elapsedMs: number): void {
+    const s = this.#stats;
+    s.commits++;
+    s.rows += rows;
+    s.committedMessages += messages;
+    s.commitSize.observe(messages);
+    s.commitLatency.observe(elapsedMs);
+    const now = Date.now();
+    for (const b of batches) if (b.firstAt) s.ingestLatency.observe(now - b.firstAt);
+  }
+}

@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../core/log.ts";
+import { CHANGES_CHANNEL } from "../stores/cache/cache.ts";
+import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
+import { allSinks } from "./kinds.ts";
+import type { Batch, DeadLetter } from "./protocol.ts";
+import { appendRow, type SinkRows } from "./sink.ts";
+import { fakeCache, fakeDocuments, insertPlant } from "./testing.ts";
+import { Writer } from "./writer.ts";
+
+const SINKS = allSinks();
+let nextBatch = 1;
+
+function batch(rows: Record<string, Record<string, unknown>[]>, extra: Partial<Batch> = {}): Batch {
+  const sinks: Record<string, SinkRows> = {};
+  for (const [name, list] of Object.entries(rows)) {
+    const sink = SINKS.find((s) => s.name === name)!;
+    const collected: SinkRows = { count: 0, columns: {} };
+    for (const row of list) appendRow(collected, sink.columns, row);
+    sinks[name] = collected;
+  }
+  return {
+    id: nextBatch++,
+    worker: 0,
+    sinks,
+    cache: [],
+    events: [],
+    rejected: [],
+    counts: { plant: { accepted: rows.meter_readings?.length ?? 0, rejected: extra.rejected?.length ?? 0 } },
+    messages: rows.meter_readings?.length ?? 0,
+    firstAt: Date.now(),
+    ...extra,
+  };
+}
+
+const alert = (plant: string, op: "open" | "resolve", ts: number, id = crypto.randomUUID()) => ({
+  op,
+  id,
+  entity_kind: "plant",
+  entity_id: plant,
+  plant_id: plant,
+  type: "Spike",
+  severity: "warning",
+  message: "spike",
+  metric: "power_mw",
+  value: 99,
+  baseline: 10,
+  threshold: 30,
+  dedupe_key: "Spike:power_mw",
+  ts,
+  details: { why: "test" },
+});
+
+for (const backend of pgBackends()) {
+  Deno.test(`Writer.submit() writes readings once even when a batch is submitted again (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const plant = await insertPlant(sql);
+      const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
+      const t = Date.UTC(2026, 0, 1);
+      const readings = [0, 1, 2].map((i) => ({
+        plant_id: plant,
+        metric_type: "power_mw",
+        ts: t + i * 1000,
+        value: i,
+      }));
+      await Promise.all([
+        writer.submit(batch({ meter_readings: readings })),
+        writer.submit(batch({ meter_readings: readings })),
+      ]);
+      await writer.submit(batch({ meter_readings: readings }));
+      const [{ n }] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from meter_readings where plant_id = ${plant}`;
+      assert.equal(n, 3);
+      const [log] = await sql<
+        { accepted: number }[]
+      >`select accepted from ingestion_log where source = 'mqtt:plant'`;
+      assert.equal(log.accepted, 9, "the ingestion log counts messages handled, redeliveries included");
+      const [first] = await sql<
+        { ts: Date }[]
+      >`select ts from meter_readings where plant_id = ${plant} order by ts limit 1`;
+      assert.equal(first.ts.getTime(), t, "millisecond timestamps survive");
+    }));
+
+  Deno.test(`Writer alerts sink: a repeated open bumps, resolve closes, a later open starts a new alert (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const plant = await insertPlant(sql);
+      const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
+      const t = Date.UTC(2026, 0, 1);
+      const id = crypto.randomUUID();
+      await writer.submit(
+        batch({ alerts: [alert(plant, "open", t, id), alert(plant, "open", t + 1000, id)] }),
+      );
+      await writer.submit(batch({ alerts: [alert(plant, "open", t + 2000, id)] }));
+      let rows = await sql<{ id: string; occurrences: number; last_seen_at: Date; state: string }[]>`
+        select id, occurrences, last_seen_at, state from alerts where plant_id = ${plant}`;
+      assert.equal(rows.length, 1);
+      assert.deepEqual([rows[0].id, rows[0].occurrences, rows[0].last_seen_at.getTime(), rows[0].state], [
+        id,
+        3,
+        t + 2000,
+        "open",
+      ]);
+      // open + resolve + open of one key in one batch: written in phases, in order
+      await writer.submit(
+        batch({ alerts: [alert(plant, "resolve", t + 3000), alert(plant, "open", t + 4000, id)] }),
+      );
+      rows =
+        await sql`select id, occurrences, last_seen_at, state from alerts where plant_id = ${plant} order by ts`;
+      assert.deepEqual(rows.map((r) => r.state), ["resolved", "open"]);
+      assert.notEqual(rows[1].id, id, "a taken id is replaced by a fresh one");
+    }));
+
+  Deno.test(`Writer rollups sink: exact buckets are upserted, inexact ones recomputed from readings (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const plant = await insertPlant(sql);
+      const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
+      const minute = Date.UTC(2026, 0, 1, 10, 0);
+      const readings = [5, 1, 9].map((v, i) => ({
+        plant_id: plant,
+        metric_type: "power_mw",
+        ts: minute + i * 10_000,
+        value: v,
+      }));
+      const rollup = (exact: boolean) => ({
+        series: "plant",
+        entity_id: plant,
+        metric: "power_mw",
+        width: "1m",
+        bucket: minute,
+        exact,
+        min: 1,
+        max: 5,
+        sum: 6,
+        count: 2,
+        last: 1,
+        lastTs: minute + 10_000,
+      });
+      await writer.submit(batch({ meter_readings: readings, rollups: [rollup(true)] }));
+      let [row] = await sql<{ min: number; max: number; count: number; avg: number; last: number }[]>`
+        select min, max, count, avg, last from rollup_1m where entity_id = ${plant}`;
+      assert.deepEqual(
+        { ...row },
+        { min: 1, max: 5, count: 2, avg: 3, last: 1 },
+        "exact: as the actor computed it",
+      );
+      await writer.submit(batch({ rollups: [rollup(false)] }));
+      [row] = await sql`select min, max, count, avg, last from rollup_1m where entity_id = ${plant}`;
+      assert.deepEqual(
+        { ...row },
+        { min: 1, max: 9, count: 3, avg: 5, last: 9 },
+        "inexact: recomputed from meter_readings",
+      );
+    }));
+
+  Deno.test(`Writer sends dead letters to telemetry_events and live state to the cache after the commit (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const cache = fakeCache();
+      const documents = fakeDocuments();
+      const writer = new Writer({ sql, sinks: SINKS, log: silentLogger, cache, documents });
+      const letter: DeadLetter = {
+        uid: crypto.randomUUID(),
+        topic: "gridpulse/plants/x/telemetry",
+        reason: "unknown topic",
+        payload: "{}",
+        receivedAt: Date.now(),
+      };
+      const b = batch({}, {
+        rejected: [letter],
+        cache: [{ key: "actor:plant:1", value: { status: "ok" }, ttlSeconds: 300 }],
+        events: [{ type: "state", kind: "plant", id: "1", status: "ok" }],
+        counts: { unknown: { accepted: 0, rejected: 1 } },
+        messages: 1,
+      });
+      await writer.submit(b);
+      await writer.submit(b); // resent: the dead letter is stored once
+      const events = documents.docs.get("telemetry_events")!;
+      assert.equal(events.size, 1);
+      assert.equal(events.get(letter.uid)!.reason, "unknown topic");
+      assert.equal(cache.entries.get("actor:plant:1")!.ttlSeconds, 300);
+      assert.equal(cache.published[0].channel, CHANGES_CHANNEL);
+      const [log] = await sql<
+        { rejected: number }[]
+      >`select rejected from ingestion_log where source = 'mqtt:unknown'`;
+      assert.equal(log.rejected, 2);
+    }));
+
+  Deno.test(`Writer skips readings of a deleted plant instead of failing the commit (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const plant = await insertPlant(sql);
+      const gone = crypto.randomUUID();
+      const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
+      await writer.submit(batch({
+        meter_readings: [
+          { plant_id: plant, metric_type: "power_mw", ts: Date.now(), value: 1 },
+          { plant_id: gone, metric_type: "power_mw", ts: Date.now(), value: 1 },
+        ],
+        alerts: [alert(gone, "open", Date.now())],
+      }));
+      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from meter_readings`;
+      assert.equal(n, 1);
+      assert.equal(writer.stats().failures, 0);
+    }));
+}
+
+Deno.test("Writer keeps readings flowing while the documents store is down and acks dead letters once stored", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const plant = await insertPlant(sql);
+    const documents = fakeDocuments();
+    let down = true;
+    const insert = documents.insert.bind(documents);
+    documents.insert = (
+      name,
+      docs,
+    ) => (down ? Promise.reject(new Error("documents store down")) : insert(name, docs));
+    const writer = new Writer({ sql, sinks: SINKS, log: silentLogger, documents });
+    const letter: DeadLetter = {
+      uid: crypto.randomUUID(),
+      topic: "t",
+      reason: "unknown topic",
+      payload: "",
+      receivedAt: Date.now(),
+    };
+    let rejectedAcked = false;
+    const withLetter = writer.submit(batch({}, { rejected: [letter], messages: 1 })).then(
+      () => (rejectedAcked = true),
+    );
+    await writer.submit(
+      batch({ meter_readings: [{ plant_id: plant, metric_type: "power_mw", ts: Date.now(), value: 1 }] }),
+    );
+    assert.equal(rejectedAcked, false, "not acknowledged while its dead letter is not stored");
+    down = false;
+    await withLetter;
+    assert.equal(documents.docs.get("telemetry_events")?.size, 1);
+  }));
