@@ -6,11 +6,14 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../auth/passwords.ts";
+import { createRuntime } from "../actors/create_runtime.ts";
 import { startGridPulse } from "../core/boot.ts";
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
 import type { Services } from "../core/services.ts";
 import type { Role } from "../domain/user.ts";
+import { startEmbeddedBroker } from "../mqtt/broker.ts";
+import { createMqttPublisher } from "../mqtt/publisher.ts";
 import { populate } from "../population/run_all.ts";
 import { screenshot } from "./_browser.ts";
 import { insertUser } from "../stores/postgres/repos/users.ts";
@@ -30,8 +33,16 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-/** Starts GridPulse on embedded stores; seeds the demo data unless `seed` is false. */
-export async function startTestApp(options: { seed?: boolean } = {}): Promise<TestApp> {
+/** Options of {@linkcode startTestApp}. */
+export interface TestAppOptions {
+  /** Seed the demo data. @default {true} */
+  seed?: boolean;
+  /** Run the actor runtime and an MQTT broker (about 10 s more to start). @default {false} */
+  actors?: boolean;
+}
+
+/** Starts GridPulse on embedded stores, seeded with the demo data, with one user per role. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-pages-" });
   await prepareEmbeddedDataDir(dataDir);
   const config = loadConfig({
@@ -44,13 +55,17 @@ export async function startTestApp(options: { seed?: boolean } = {}): Promise<Te
   const running = await startGridPulse(config, { seed: false, print: () => {}, log: silentLogger });
   const { services } = running;
   const now = Date.now();
+  let stopActors = () => Promise.resolve();
   try {
     if (options.seed !== false) await populate({ sql: services.sql, documents: services.documents, now });
     const passwordHash = await hashPassword(PASSWORD);
     for (const role of ["operator", "viewer"] as const) {
       await insertUser(services.sql, { username: USERNAMES[role], passwordHash, role });
     }
+    // started after the seed, so every seeded entity has its actor from the start
+    if (options.actors && !services.runtime) stopActors = await startActors(services);
   } catch (error) {
+    await stopActors();
     await running.stop();
     throw error;
   }
@@ -59,9 +74,30 @@ export async function startTestApp(options: { seed?: boolean } = {}): Promise<Te
     services,
     now,
     async stop() {
+      await stopActors();
       await running.stop();
       await Deno.remove(dataDir, { recursive: true });
     },
+  };
+}
+
+/**
+ * An embedded broker, the MQTT publisher and the actor runtime on the app's services, as main.ts will
+ * start them once core/boot.ts wires the runtime (it does not yet); returns what stops them.
+ */
+async function startActors(services: Services): Promise<() => Promise<void>> {
+  const broker = await startEmbeddedBroker({ port: 0, log: silentLogger });
+  const mqtt = await createMqttPublisher({ url: broker.url, backend: "embedded", log: silentLogger });
+  const runtime = await createRuntime(services, { mqttUrl: broker.url, workers: 1, shards: 8 });
+  services.mqtt = mqtt;
+  services.runtime = runtime;
+  await runtime.ready(60_000);
+  return async () => {
+    services.runtime = undefined;
+    services.mqtt = undefined;
+    await runtime.stop();
+    await mqtt.close();
+    await broker.close();
   };
 }
 

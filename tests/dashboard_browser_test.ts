@@ -1,7 +1,8 @@
 /**
  * The dashboard in Chromium against a seeded GridPulse: one line per plant named from the database,
  * every anomaly a red point on its own plant's line at its time (read from the Chart.js instance, not
- * pixels), live readings and alerts without a reload, the 1 h window, and the polling fallback.
+ * pixels), live readings and alerts without a reload (one published over MQTT and taken through the
+ * actor runtime), the 1 h window, and the polling fallback.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -48,7 +49,7 @@ function waitForPoint(page: Page, label: string, x: number, y: number) {
 }
 
 Deno.test("dashboard: lines per plant, anomalies on their plant, live without reload, polling fallback", async (t) => {
-  const app = await startTestApp();
+  const app = await startTestApp({ actors: true });
   const browser = await launchBrowser();
   const { sql } = app.services;
   try {
@@ -105,30 +106,23 @@ Deno.test("dashboard: lines per plant, anomalies on their plant, live without re
       await page.locator("text=77.13 MW").first().waitFor();
     });
 
-    // The real path: device -> MQTT -> plant actor -> PostgreSQL and the change channel -> /api/stream ->
-    // chart. It needs the broker and the actor runtime in GridPulse (branch runtime, wired by boot.ts);
-    // until they are there this step reports itself as ignored rather than passing without them.
-    await t.step({
-      name: "a reading published over MQTT reaches the chart through the actor runtime",
-      ignore: !app.services.mqtt || !app.services.runtime,
-      fn: async () => {
-        const plant = plants[3];
-        await app.services.runtime!.upsert("plant", plant.id); // seeded after start: make sure its actor runs
-        const ts = Date.now();
-        const client = await mqtt.connectAsync(app.services.mqtt!.url, {
-          clientId: `pages-${crypto.randomUUID()}`,
-        });
-        try {
-          const payload = JSON.stringify({ ts: new Date(ts).toISOString(), mw: 31.25 });
-          await client.publishAsync(topics.plantTelemetry(plant.id), payload, { qos: 1 });
-        } finally {
-          await client.endAsync();
-        }
-        await waitForPoint(page, plant.name, ts, 31.25);
-        const [row] =
-          await sql`select value from meter_readings where plant_id = ${plant.id} and ts = ${new Date(ts)}`;
-        assert.equal(row?.value, 31.25, "the actor stored it too");
-      },
+    // The real path: device -> MQTT -> plant actor -> PostgreSQL and the change channel -> /api/stream -> chart
+    await t.step("a reading published over MQTT reaches the chart through the actor runtime", async () => {
+      const plant = plants[3];
+      const ts = Date.now();
+      const client = await mqtt.connectAsync(app.services.mqtt!.url, {
+        clientId: `pages-${crypto.randomUUID()}`,
+      });
+      try {
+        const payload = JSON.stringify({ ts: new Date(ts).toISOString(), mw: 31.25 });
+        await client.publishAsync(topics.plantTelemetry(plant.id), payload, { qos: 1 });
+      } finally {
+        await client.endAsync();
+      }
+      await waitForPoint(page, plant.name, ts, 31.25);
+      const [row] =
+        await sql`select value from meter_readings where plant_id = ${plant.id} and ts = ${new Date(ts)}`;
+      assert.equal(row?.value, 31.25, "the actor stored it too");
     });
 
     await t.step("an alert published live adds a red point and a table row", async () => {
