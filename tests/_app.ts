@@ -1,20 +1,16 @@
 /**
  * Test helper: GridPulse started the way main.ts starts it (embedded stores in a temp data dir, port 0,
- * no simulator), seeded with the demo data at a known `now`, with one user per role. Browser tests sign
+ * no simulator), seeded with the demo data, with one user per role. Browser tests sign
  * in through the real auth API and share one app per file.
  * @module
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../auth/passwords.ts";
-import { createRuntime } from "../actors/create_runtime.ts";
 import { startGridPulse } from "../core/boot.ts";
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
 import type { Services } from "../core/services.ts";
 import type { Role } from "../domain/user.ts";
-import { startEmbeddedBroker } from "../mqtt/broker.ts";
-import { createMqttPublisher } from "../mqtt/publisher.ts";
-import { populate } from "../population/run_all.ts";
 import { screenshot } from "./_browser.ts";
 import { insertUser } from "../stores/postgres/repos/users.ts";
 import { prepareEmbeddedDataDir } from "../stores/postgres/testing.ts";
@@ -28,8 +24,6 @@ export const USERNAMES: Record<Role, string> = { admin: "admin", operator: "olga
 export interface TestApp {
   url: string;
   services: Services;
-  /** The end of the seeded day (epoch ms). */
-  now: number;
   stop(): Promise<void>;
 }
 
@@ -37,11 +31,15 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Seed the demo data. @default {true} */
   seed?: boolean;
-  /** Run the actor runtime and an MQTT broker (about 10 s more to start). @default {false} */
+  /** Run the actor runtime (about 10 s more to start). @default {false} */
   actors?: boolean;
 }
 
-/** Starts GridPulse on embedded stores, seeded with the demo data, with one user per role. */
+/**
+ * Starts GridPulse as main.ts does, on embedded stores in a temp dir: the demo data seeded first, then
+ * (with `actors`) the actor runtime, so every seeded entity has its actor; no simulator, so the data
+ * stays as seeded. Adds the users of {@linkcode USERNAMES}.
+ */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-pages-" });
   await prepareEmbeddedDataDir(dataDir);
@@ -49,55 +47,32 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
+    MQTT_EMBEDDED_PORT: "0",
     SIMULATE: "off",
     ADMIN_PASSWORD: PASSWORD,
   });
-  const running = await startGridPulse(config, { seed: false, print: () => {}, log: silentLogger });
-  const { services } = running;
-  const now = Date.now();
-  let stopActors = () => Promise.resolve();
+  const running = await startGridPulse(config, {
+    seed: options.seed !== false,
+    runtime: options.actors === true,
+    print: () => {},
+    log: silentLogger,
+  });
   try {
-    if (options.seed !== false) await populate({ sql: services.sql, documents: services.documents, now });
     const passwordHash = await hashPassword(PASSWORD);
     for (const role of ["operator", "viewer"] as const) {
-      await insertUser(services.sql, { username: USERNAMES[role], passwordHash, role });
+      await insertUser(running.services.sql, { username: USERNAMES[role], passwordHash, role });
     }
-    // started after the seed, so every seeded entity has its actor from the start
-    if (options.actors && !services.runtime) stopActors = await startActors(services);
   } catch (error) {
-    await stopActors();
     await running.stop();
     throw error;
   }
   return {
     url: running.url,
-    services,
-    now,
+    services: running.services,
     async stop() {
-      await stopActors();
       await running.stop();
       await Deno.remove(dataDir, { recursive: true });
     },
-  };
-}
-
-/**
- * An embedded broker, the MQTT publisher and the actor runtime on the app's services, as main.ts will
- * start them once core/boot.ts wires the runtime (it does not yet); returns what stops them.
- */
-async function startActors(services: Services): Promise<() => Promise<void>> {
-  const broker = await startEmbeddedBroker({ port: 0, log: silentLogger });
-  const mqtt = await createMqttPublisher({ url: broker.url, backend: "embedded", log: silentLogger });
-  const runtime = await createRuntime(services, { mqttUrl: broker.url, workers: 1, shards: 8 });
-  services.mqtt = mqtt;
-  services.runtime = runtime;
-  await runtime.ready(60_000);
-  return async () => {
-    services.runtime = undefined;
-    services.mqtt = undefined;
-    await runtime.stop();
-    await mqtt.close();
-    await broker.close();
   };
 }
 
