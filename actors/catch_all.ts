@@ -48,6 +48,7 @@ export class CatchAll {
       clientId: options.clientId,
       onMessage: (m) => this.#onMessage(m),
       log: options.log,
+      ackDelayMs: 5, // it acks most messages as it reads them: one PUBACK write per 5 ms, not per read
     });
     const target = {
       ack: (first: number, last: number) => {
@@ -80,12 +81,23 @@ export class CatchAll {
   }
 
   /** Connects and subscribes. */
+  /**
+   * Connects and subscribes.
+   *
+   * @throws {StoreUnavailableError} when the broker does not accept the session within `timeoutMs`.
+   */
   async start(timeoutMs = 10_000): Promise<void> {
     this.#session.start();
-    await this.#session.ready(timeoutMs);
+    try {
+      await this.#session.ready(timeoutMs);
+    } catch (error) {
+      await this.#session.close(); // no reconnecting in the background for a runtime that never started
+      throw error;
+    }
     await this.#session.subscribe(this.#o.wildcards);
   }
 
+  /** Commits what it recorded, then disconnects (the broker keeps the session). */
   async close(): Promise<void> {
     await this.#batcher.drain(2_000);
     await this.#session.close();

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CatchAll } from "./catch_all.ts";
-import type { Figures } from "./create_runtime.ts";
+import type { Batch } from "./protocol.ts";
 import { MetricsText } from "./metrics.ts";
 import type { ActorRegistry } from "./registry.ts";
 import type { RuntimeStats } from "./runtime.ts";
@@ -126,4 +126,65 @@ export function renderMetrics(
       w.ingestLatency,
     );
   return text.toString();
+}
+
+/** Counters kept in the main isolate. */
+export class Figures {
+  acked: Record<string, number> = {};
+  #samples: { at: number; acked: number }[] = [];
+
+  /** Telemetry for unknown ids recorded by the catch-all session (its batches come from worker -1). */
+  unknown = 0;
+
+  committed(batch: Batch): void {
+    for (const [kind, c] of Object.entries(batch.counts)) {
+      this.acked[kind] = (this.acked[kind] ?? 0) + c.accepted + c.rejected;
+      if (batch.worker === -1) this.unknown += c.rejected;
+    }
+  }
+
+  totalAcked(): number {
+    return Object.values(this.acked).reduce((a, b) => a + b, 0);
+  }
+
+  sample(): void {
+    this.#samples.push({ at: Date.now(), acked: this.totalAcked() });
+    if (this.#samples.length > 11) this.#samples.shift();
+  }
+
+  /** Acknowledged messages per second over the last 10 s. */
+  rate(): number {
+    const first = this.#samples[0];
+    const last = this.#samples.at(-1);
+    if (!first || !last || last.at === first.at) return 0;
+    return Math.round(((last.acked - first.acked) * 1000) / (last.at - first.at));
+  }
+
+  stats(
+    supervisor: Supervisor,
+    registry: ActorRegistry,
+    { workers, shards }: { workers: number; shards: number },
+    state: RuntimeStats["state"],
+    failure: string | undefined,
+  ): RuntimeStats {
+    const hosts = supervisor.workers();
+    const sum = (pick: (s: NonNullable<(typeof hosts)[number]["stats"]>) => number) =>
+      hosts.reduce((n, h) => n + (h.stats && h.state === "running" ? pick(h.stats) : 0), 0);
+    const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    return {
+      workers,
+      workersAlive: hosts.filter((h) => h.state === "running").length,
+      shards,
+      actors: registry.size,
+      actorsByKind: registry.countByKind(),
+      messagesPerSecond: this.rate(),
+      messagesIn: sum((s) => total(s.messagesIn)),
+      messagesAcked: this.totalAcked(),
+      messagesRejected: sum((s) => total(s.rejected)) + this.unknown,
+      pendingAcks: sum((s) => s.shards.reduce((n, x) => n + x.pending, 0)),
+      workerRestarts: supervisor.restarts,
+      state,
+      failure,
+    };
+  }
 }

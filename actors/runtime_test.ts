@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { keys } from "../stores/cache/cache.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
-import { testBroker } from "../mqtt/testing.ts";
+import { freePort, testBroker } from "../mqtt/testing.ts";
+import { StoreUnavailableError } from "../core/errors.ts";
 import { topics } from "../domain/telemetry.ts";
 import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_testing.ts";
 import { type FakeDocuments, insertPlant } from "./testing.ts";
@@ -61,6 +62,7 @@ for (const backend of pgBackends()) {
           [`${plant}: invalid payload: mw: mw must be a number`, `${stranger}: unknown plant id`].sort(),
         );
         assert.equal(await countReadings(sql, [plant, stranger]), 0);
+        await waitFor(() => rt.runtime.stats().messagesRejected === 2, "both counted as rejected");
       } finally {
         await rt.stop();
         await purgeSessions(broker.url, rt.prefix, 8);
@@ -230,4 +232,12 @@ Deno.test("runtime.metrics() exposes Prometheus text for messages, mailboxes, wr
       await purgeSessions(broker.url, rt.prefix, 8);
       await broker.close();
     }
+  }));
+
+Deno.test("createRuntime() fails with StoreUnavailableError when the broker is unreachable", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    await assert.rejects(
+      startRuntime(sql, `mqtt://127.0.0.1:${freePort()}`, { waitReady: false, brokerTimeoutMs: 300 }),
+      StoreUnavailableError,
+    );
   }));

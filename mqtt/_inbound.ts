@@ -21,13 +21,17 @@ export class Inbound {
   #wakeReader?: () => void;
   #onMessage?: (message: InboundMessage) => void;
   #write: (bytes: Uint8Array) => Promise<void>;
+  #ackDelayMs: number;
+  #flushTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     onMessage: ((message: InboundMessage) => void) | undefined,
     write: (bytes: Uint8Array) => Promise<void>,
+    ackDelayMs = 0,
   ) {
     this.#onMessage = onMessage;
     this.#write = write;
+    this.#ackDelayMs = ackDelayMs;
   }
 
   /** Messages handed over on this connection and not yet released. */
@@ -57,7 +61,8 @@ export class Inbound {
     this.#acks.ack(seq, this.#releasable);
     if (this.#releasable.length > 0 && !this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      if (this.#ackDelayMs > 0) this.#flushTimer = setTimeout(() => this.flush(), this.#ackDelayMs);
+      else queueMicrotask(() => this.flush());
     }
   }
 
@@ -87,6 +92,7 @@ export class Inbound {
 
   /** Writes the releasable PUBACKs now (4 bytes each: 0x40, 2, packet id), in one write. */
   flush(): void {
+    clearTimeout(this.#flushTimer);
     this.#flushScheduled = false;
     const ids = this.#releasable;
     if (ids.length === 0) return;

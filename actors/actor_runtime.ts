@@ -1,0 +1,328 @@
+/**
+ * The running actor runtime: registry of actors, supervisor and worker hosts, group-commit writer,
+ * catch-all session, reconciler, and the figures `/metrics` and `/api/ready` read. Built and started
+ * by `createRuntime()` (create_runtime.ts), which resolves the options.
+ * @module
+ */
+import { systemClock } from "../core/clock.ts";
+import type { Logger } from "../core/log.ts";
+import type { Services } from "../core/services.ts";
+import { keys } from "../stores/cache/cache.ts";
+import type { StoreStatus } from "../stores/status.ts";
+import { CatchAll } from "./catch_all.ts";
+import { allSinks, kindModule, kindModules, KINDS } from "./kinds.ts";
+import { loadSpecs } from "./loader.ts";
+import { ActorRegistry } from "./registry.ts";
+import type { ActorKind, Runtime, RuntimeStats } from "./runtime.ts";
+import type { ActorSpec } from "./protocol.ts";
+import { Supervisor, type SupervisorOptions } from "./supervisor.ts";
+import { Writer } from "./writer.ts";
+import { Figures, renderMetrics } from "./runtime_metrics.ts";
+import { Reconciler } from "./reconciler.ts";
+
+/** The runtime as main.ts and tests hold it. */
+export interface ActorRuntime extends Runtime {
+  /** Resolves once every shard is assigned and subscribed. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Fault injection for tests. */
+  readonly faults: { crashWorker(worker: number, how?: "error" | "terminate"): void };
+}
+
+/** The services the runtime uses. */
+export type RuntimeServices = Pick<
+  Services,
+  "config" | "log" | "sql" | "documents" | "cache" | "series" | "mqtt"
+>;
+
+/** What the supervisor is configured with, as resolved from the runtime's options. */
+type Supervision = Pick<
+  SupervisorOptions,
+  | "workers"
+  | "shards"
+  | "mqttUrl"
+  | "settings"
+  | "workerUrl"
+  | "intensity"
+  | "backoff"
+  | "heartbeatIntervalMs"
+  | "heartbeatTimeoutMs"
+>;
+
+/** Everything resolved from the options (create_runtime.ts documents the defaults). */
+export interface RuntimeParts extends Supervision {
+  services: RuntimeServices;
+  log: Logger;
+  catchAll: boolean;
+  writerMaxMessages?: number;
+  reconcileIntervalMs: number;
+  brokerTimeoutMs: number;
+}
+
+type RuntimeState = RuntimeStats["state"];
+const MOVES: Record<RuntimeState, readonly RuntimeState[]> = {
+  starting: ["running", "failed", "stopped"],
+  running: ["failed", "stopped"],
+  failed: ["stopped"],
+  stopped: [],
+};
+
+/** The actor runtime. */
+export class RuntimeCore implements ActorRuntime {
+  readonly faults: ActorRuntime["faults"];
+  #p: RuntimeParts;
+  #state: RuntimeState = "starting";
+  #failure?: string;
+  #registry: ActorRegistry;
+  #writer: Writer;
+  #figures = new Figures();
+  #supervisor: Supervisor;
+  #catchAll?: CatchAll;
+  #reconciler: Reconciler;
+  #sampler?: ReturnType<typeof setInterval>;
+  /** Actors whose shard session is subscribed: the catch-all treats them as known. */
+  #subscribed = new Set<string>();
+  /** Topics of actors removed while their shard was not hosted. */
+  #stale = new Map<number, Set<string>>();
+  /** Actors a shard is being assigned with. */
+  #loaded = new Map<number, Set<string>>();
+  #readyShards = new Set<number>();
+  #readyWaiters: (() => void)[] = [];
+
+  constructor(parts: RuntimeParts) {
+    this.#p = parts;
+    const { services, log } = parts;
+    this.#registry = new ActorRegistry(parts.shards);
+    this.#writer = new Writer({
+      sql: services.sql,
+      sinks: allSinks(),
+      log,
+      documents: services.documents,
+      cache: services.cache,
+      series: services.series,
+      maxMessages: parts.writerMaxMessages,
+    });
+    const { workers, shards, mqttUrl, settings, workerUrl, intensity, backoff } = parts;
+    this.#supervisor = new Supervisor({
+      workers,
+      shards,
+      mqttUrl,
+      settings,
+      workerUrl,
+      intensity,
+      backoff,
+      heartbeatIntervalMs: parts.heartbeatIntervalMs,
+      heartbeatTimeoutMs: parts.heartbeatTimeoutMs,
+      log,
+      load: (shards) => this.#load(shards),
+      commit: (batch) => this.#writer.submit(batch),
+      onCommitted: (batch) => this.#figures.committed(batch),
+      onFailure: (reason) => this.#onFailure(reason),
+      unsubscribe: (shard) => [...this.#stale.get(shard) ?? []],
+      onShardDown: (shard) => this.#readyShards.delete(shard),
+      onShardReady: (shard) => this.#onShardReady(shard),
+    });
+    if (parts.catchAll) {
+      this.#catchAll = new CatchAll({
+        url: parts.mqttUrl,
+        clientId: `${parts.settings.clientIdPrefix}-catchall`,
+        wildcards: kindModules().flatMap((k) => k.catalog.wildcards),
+        isKnown: (key) => this.#subscribed.has(key),
+        commit: (batch) => this.#writer.submit(batch).then(() => this.#figures.committed(batch)),
+        clock: systemClock,
+        log: log.child({ session: "catchall" }),
+        mailboxSize: parts.settings.mailboxSize,
+      });
+    }
+    this.#reconciler = new Reconciler({
+      sql: services.sql,
+      registry: this.#registry,
+      log,
+      upsert: (kind, id) => this.upsert(kind, id),
+      remove: (kind, id) => this.remove(kind, id),
+    });
+    this.faults = { crashWorker: (n, how) => this.#supervisor.crash(n, how) };
+  }
+
+  /** Registers every active entity, connects the catch-all and starts the workers (in the background). */
+  async start(): Promise<void> {
+    const { services, log } = this.#p;
+    for (const module of kindModules()) {
+      for (const id of await module.catalog.listIds(services.sql)) {
+        this.#registry.add(module.catalog.kind, id.toLowerCase());
+      }
+    }
+    await this.#catchAll?.start(this.#p.brokerTimeoutMs);
+    this.#supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
+    this.#sampler = setInterval(() => this.#figures.sample(), 1000);
+    if (this.#p.reconcileIntervalMs > 0) this.#reconciler.start(this.#p.reconcileIntervalMs);
+    log.info("actor runtime started", {
+      workers: this.#p.workers,
+      shards: this.#p.shards,
+      actors: this.#registry.size,
+      broker: this.#p.mqttUrl,
+    });
+  }
+
+  async upsert(kind: ActorKind, id: string): Promise<void> {
+    if (!KINDS[kind]) return; // a kind without actors yet: nothing to start
+    id = id.toLowerCase();
+    const [spec] = await loadSpecs(this.#p.services.sql, kind, [id]);
+    if (!spec) return this.remove(kind, id); // deleted or inactive
+    const { shard } = this.#registry.add(kind, id);
+    this.#reconciler.record([spec]);
+    for (const topic of kindModule(kind).behaviour.topics(id)) this.#stale.get(shard)?.delete(topic);
+    // false: the owner is (re)starting; it loads the actor with its shard, which marks it subscribed
+    if (await this.#supervisor.toShard(shard, { type: "upsert", shard, actor: spec })) {
+      this.#subscribed.add(`${kind}:${id}`);
+    }
+  }
+
+  async remove(kind: ActorKind, id: string): Promise<void> {
+    id = id.toLowerCase();
+    this.#subscribed.delete(`${kind}:${id}`);
+    this.#reconciler.forget(kind, id);
+    const entry = this.#registry.delete(kind, id);
+    if (
+      entry &&
+      !(await this.#supervisor.toShard(entry.shard, { type: "remove", shard: entry.shard, kind, id }))
+    ) {
+      // its shard is away: the persistent session still has the subscription, drop it on return
+      const topics = this.#stale.get(entry.shard) ??
+        this.#stale.set(entry.shard, new Set()).get(entry.shard)!;
+      for (const topic of kindModule(kind).behaviour.topics(id)) topics.add(topic);
+    }
+    await this.#p.services.sql`delete from actor_snapshots where actor_key = ${`${kind}:${id}`}`;
+    await this.#p.services.cache.delete(keys.actor(kind, id)).catch(() => {});
+  }
+
+  async notify(
+    kind: ActorKind,
+    id: string,
+    command: { type: string; [field: string]: unknown },
+  ): Promise<void> {
+    const entry = this.#registry.get(kind, id.toLowerCase());
+    if (!entry) return; // no actor (deleted, or a kind without actors): nothing to tell
+    await this.#supervisor.toShard(entry.shard, {
+      type: "notify",
+      shard: entry.shard,
+      kind,
+      id: entry.id,
+      command,
+    });
+  }
+
+  stats(): RuntimeStats {
+    return this.#figures.stats(this.#supervisor, this.#registry, this.#p, this.#state, this.#failure);
+  }
+
+  metrics(): string {
+    return renderMetrics(
+      this.#figures,
+      this.#supervisor,
+      this.#registry,
+      this.#writer,
+      this.#catchAll,
+      this.#state,
+    );
+  }
+
+  check(): StoreStatus {
+    const s = this.stats();
+    const { workers, shards } = this.#p;
+    const ready = this.#readyShards.size;
+    const running = this.#state === "running";
+    return {
+      store: "runtime",
+      backend: `${s.workersAlive}/${workers} workers, ${shards} shards`,
+      // a worker restarting (within its restart intensity) leaves its shards' messages waiting: degraded
+      state: running && s.workersAlive === workers && ready === shards
+        ? "up"
+        : running || this.#state === "starting"
+        ? "degraded"
+        : "down",
+      required: true,
+      error: this.#failure,
+      detail: `${s.actors} actors, ${ready}/${shards} shards subscribed, ${s.pendingAcks} pending acks`,
+    };
+  }
+
+  ready(timeoutMs = 30_000): Promise<void> {
+    if (this.#readyShards.size === this.#p.shards) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#readyWaiters = this.#readyWaiters.filter((w) => w !== wake);
+        reject(
+          new Error(
+            `Only ${this.#readyShards.size}/${this.#p.shards} shards were subscribed after ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      const wake = () => (clearTimeout(timer), resolve());
+      this.#readyWaiters.push(wake);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.#state === "stopped") return;
+    clearInterval(this.#sampler);
+    await this.#reconciler.stop();
+    await this.#catchAll?.close();
+    await this.#supervisor.stop();
+    await this.#writer.idle();
+    this.#move("stopped");
+    this.#p.log.info("actor runtime stopped");
+  }
+
+  #move(next: RuntimeState): void {
+    if (this.#state === next) return;
+    if (!MOVES[this.#state].includes(next)) {
+      throw new Error(`Runtime cannot move from ${this.#state} to ${next}`);
+    }
+    this.#state = next;
+  }
+
+  #onFailure(reason: string): void {
+    this.#failure = reason;
+    if (this.#state === "starting" || this.#state === "running") this.#move("failed");
+  }
+
+  /** The specs of every registered actor of `shards`, grouped by shard, fresh from the database. */
+  async #load(shards: number[]): Promise<Map<number, ActorSpec[]>> {
+    const out = new Map<number, ActorSpec[]>(shards.map((s) => [s, []]));
+    const byKind = new Map<ActorKind, string[]>();
+    for (const shard of shards) {
+      for (const entry of this.#registry.inShard(shard)) {
+        byKind.set(entry.kind, [...byKind.get(entry.kind) ?? [], entry.id]);
+      }
+    }
+    for (const [kind, ids] of byKind) {
+      for (const spec of await loadSpecs(this.#p.services.sql, kind, ids)) {
+        out.get(this.#registry.add(kind, spec.id).shard)!.push(spec);
+      }
+    }
+    for (const [shard, group] of out) {
+      this.#reconciler.record(group);
+      this.#loaded.set(shard, new Set(group.map((spec) => `${spec.kind}:${spec.id}`)));
+    }
+    return out;
+  }
+
+  #onShardReady(shard: number): void {
+    this.#stale.delete(shard);
+    const started = this.#loaded.get(shard) ?? new Set();
+    this.#loaded.delete(shard);
+    for (const key of started) this.#subscribed.add(key);
+    // Upserted while the shard was being loaded (its upsert found no host): start them now.
+    for (const entry of this.#registry.inShard(shard)) {
+      if (started.has(`${entry.kind}:${entry.id}`)) continue;
+      this.upsert(entry.kind, entry.id).catch((error) =>
+        this.#p.log.error("late actor start failed", { id: entry.id, error })
+      );
+    }
+    this.#readyShards.add(shard);
+    if (this.#readyShards.size === this.#p.shards) {
+      if (this.#state === "starting") this.#move("running");
+      for (const wake of this.#readyWaiters.splice(0)) wake();
+    }
+  }
+}
