@@ -6,6 +6,7 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../auth/passwords.ts";
+import type { ActorRuntime } from "../actors/create_runtime.ts";
 import { startGridPulse } from "../core/boot.ts";
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
@@ -58,6 +59,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log: silentLogger,
   });
   try {
+    // boot does not wait for the shards to subscribe; telemetry sent before that is refused as unknown
+    if (options.actors) await (running.services.runtime as ActorRuntime).ready(60_000);
     const passwordHash = await hashPassword(PASSWORD);
     for (const role of ["operator", "viewer"] as const) {
       await insertUser(running.services.sql, { username: USERNAMES[role], passwordHash, role });
