@@ -84,7 +84,7 @@ const show = (v: unknown): string => {
   return "from" in v || "to" in v ? `${show(from)} → ${show(to)}` : "…";
 };
 
-/** An action without its entity prefix: the seeded trail writes `offer.create`, the API `create`. */
+/** An action without an entity prefix (`offer.create` from records written before the seed used the API shape). */
 const verb = (doc: Doc) => String(doc.action).replace(/^[a-z_]+\./, "");
 
 /**
