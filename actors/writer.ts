@@ -25,6 +25,7 @@ import type { SeriesPoint, SeriesSink } from "../stores/series/series.ts";
 import type { Batch, DeadLetter } from "./protocol.ts";
 import { appendRows, type Sink, type SinkRows, typedArray } from "./sink.ts";
 import { Histogram } from "./metrics.ts";
+import { toChangeEvent } from "./change_event.ts";
 import { retry } from "../core/retry.ts";
 
 /** Rejected events are kept a week (seed 003's `last_7_days` window). */
@@ -282,7 +283,7 @@ export class Writer {
     try {
       if (entries.size > 0) await cache.setMany([...entries.values()]);
       await Promise.all(
-        batches.flatMap((b) => b.events.map((event) => cache.publish(CHANGES_CHANNEL, event))),
+        batches.flatMap((b) => b.events.map((event) => cache.publish(CHANGES_CHANNEL, toChangeEvent(event)))),
       );
     } catch (error) {
       this.#o.log.warn("cache update failed after commit (live state may lag)", { error });

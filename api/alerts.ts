@@ -7,11 +7,11 @@
 import { HttpError } from "fresh";
 import { z } from "zod";
 import type { ActorKind } from "../actors/runtime.ts";
-import { Alert, AlertActionInput } from "../domain/alert.ts";
+import { Alert, AlertActionInput, type AlertSummary } from "../domain/alert.ts";
 import { Uuid } from "../domain/common.ts";
 import type { ChangeEvent } from "../domain/live.ts";
 import { CHANGES_CHANNEL } from "../stores/cache/cache.ts";
-import { type AlertAction, transitionAlert } from "../stores/postgres/repos/alerts.ts";
+import { type AlertAction, transitionAlert, unresolvedAlertCounts } from "../stores/postgres/repos/alerts.ts";
 import type { Entity } from "../stores/postgres/repos/crud.ts";
 import type { Services } from "../core/services.ts";
 import { audit } from "./audit.ts";
@@ -81,4 +81,20 @@ export function alertActionRoute(action: AlertAction) {
       return result.after;
     }),
   });
+}
+
+/** Unresolved alerts counted by severity and by state. */
+export async function alertSummary(services: Services): Promise<AlertSummary> {
+  const out: AlertSummary = {
+    unresolved: 0,
+    bySeverity: { critical: 0, warning: 0, info: 0 },
+    byState: { open: 0, acknowledged: 0 },
+    ts: new Date().toISOString(),
+  };
+  for (const row of await unresolvedAlertCounts(services.sql)) {
+    out.unresolved += row.count;
+    out.bySeverity[row.severity as keyof AlertSummary["bySeverity"]] += row.count;
+    out.byState[row.state as keyof AlertSummary["byState"]] += row.count;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import FakeTimers from "@sinonjs/fake-timers";
 import { SignJWT } from "jose";
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
@@ -9,6 +10,7 @@ import { ensureAdminUser } from "./bootstrap.ts";
 import { login, LoginThrottledError } from "./login.ts";
 import { hashPassword } from "./passwords.ts";
 import {
+  ACCESS_TTL_S,
   issueTokens,
   refreshTokens,
   revokeToken,
@@ -52,6 +54,22 @@ for (const backend of pgBackends()) {
           )
           .sign(await signingKey(s));
         await assert.rejects(verifyAccessToken(s, expired), { message: "Access token expired" });
+      });
+
+      await t.step("a verified token is taken from the cache until it expires, then refused", async () => {
+        const clock = FakeTimers.install({ now: Date.now(), toFake: ["Date"] });
+        try {
+          const token = await signAccessToken(s, ada);
+          assert.deepEqual(await verifyAccessToken(s, token), ada);
+          const again = await verifyAccessToken(s, token);
+          assert.deepEqual(again, ada);
+          (again as { role: string }).role = "admin"; // callers get copies: the cached user cannot be changed through them
+          assert.deepEqual(await verifyAccessToken(s, token), ada);
+          clock.tick((ACCESS_TTL_S + 1) * 1000);
+          await assert.rejects(verifyAccessToken(s, token), { message: "Access token expired" });
+        } finally {
+          clock.uninstall();
+        }
       });
 
       await t.step("the generated secret is stored once and shared by another instance", async () => {

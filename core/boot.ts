@@ -75,6 +75,11 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
       const runtime = await createRuntime(services);
       services.runtime = runtime;
       stack.push(() => runtime.stop());
+      // Devices (and the simulator) publish only once every shard listens: a message for a topic nobody
+      // has subscribed to yet is dropped by the broker on a first start (no persistent session exists).
+      await runtime.ready(30_000).catch((error) =>
+        log.warn("not every shard subscribed in 30 s; /api/ready shows which", { error })
+      );
       const stats = runtime.stats();
       print(`runtime    ${stats.workers} workers, ${stats.shards} shards, ${stats.actors} actors`);
     }

@@ -49,3 +49,12 @@ export type Alert = z.output<typeof Alert>;
 export const AlertActionInput = z.strictObject({
   note: z.string().trim().max(1000, "must be at most 1000 characters").optional(),
 }).meta({ id: "AlertActionInput" });
+
+/** `/api/alerts/summary`: alerts not yet resolved, by severity and by state. */
+export const AlertSummary = z.object({
+  unresolved: z.number().int(),
+  bySeverity: z.object({ critical: z.number().int(), warning: z.number().int(), info: z.number().int() }),
+  byState: z.object({ open: z.number().int(), acknowledged: z.number().int() }),
+  ts: DateTime,
+}).meta({ id: "AlertSummary" });
+export type AlertSummary = z.output<typeof AlertSummary>;

@@ -29,6 +29,15 @@ export const DateTimeInput = z.iso.datetime({
   message: "must be an ISO 8601 date-time with Z or an offset, e.g. 2026-01-26T00:00:00Z",
 }).transform((s) => new Date(s));
 
+/**
+ * A path on this site to return to (after signing in or out): printable ASCII (a URL's path and query
+ * are percent-encoded) with one leading `/`, never `//` or `/\\`, which browsers read as another host.
+ */
+export const LocalPath = z.string().max(2000, "must be at most 2000 characters").regex(
+  /^\/(?![/\\])[!-~]*$/,
+  "must be a path on this site, e.g. /plants",
+);
+
 /** Free-form JSON object fields (`metadata`, `details`). */
 export const JsonObject = z.record(z.string(), z.unknown());
 

@@ -31,3 +31,27 @@ export const Readiness = z.object({
   stores: z.array(StoreReadiness),
   ts: DateTime,
 }).meta({ id: "Readiness" });
+
+/** The actor runtime's live figures (`actors/runtime.ts` `RuntimeStats`). */
+export const RuntimeStats = z.object({
+  workers: z.number().int(),
+  workersAlive: z.number().int(),
+  shards: z.number().int(),
+  actors: z.number().int(),
+  actorsByKind: z.object({ plant: z.number().int(), ven: z.number().int(), site: z.number().int() }),
+  messagesPerSecond: z.number().describe("Over the last 10 s"),
+  messagesIn: z.number().int(),
+  messagesAcked: z.number().int(),
+  messagesRejected: z.number().int(),
+  pendingAcks: z.number().int(),
+  workerRestarts: z.number().int(),
+  state: z.enum(["starting", "running", "failed", "stopped"]),
+  failure: z.string().optional(),
+}).meta({ id: "RuntimeStats" });
+
+/** `/api/runtime`: the runtime's figures, or `running: false` when this process hosts no actors. */
+export const RuntimeStatus = z.object({
+  running: z.boolean(),
+  stats: RuntimeStats.nullable(),
+  ts: DateTime,
+}).meta({ id: "RuntimeStatus" });

@@ -1,10 +1,10 @@
 /**
- * One TCP connection to the broker: writes in order, a read loop feeding `mqtt-packet`'s parser (and
- * waiting while the inbound side is paused), keepalive, and closing. A session makes a new one per
- * connection attempt.
+ * One TCP connection to the broker: writes in order, a read loop feeding the packet parser (PUBLISH
+ * decoded by hand, the rest by `mqtt-packet`; see _packet_parser.ts) and waiting while the inbound side is paused,
+ * keepalive, and closing. A session makes a new one per connection attempt.
  * @module
  */
-import mqttPacket from "mqtt-packet";
+import { PacketParser } from "./_packet_parser.ts";
 import { Buffer } from "node:buffer";
 import type { Inbound } from "./_inbound.ts";
 
@@ -12,7 +12,7 @@ const PINGREQ = new Uint8Array([0xc0, 0x00]);
 
 /** A connection to the broker. */
 export class Wire {
-  readonly parser = mqttPacket.parser({ protocolVersion: 4 });
+  readonly parser = new PacketParser();
   #conn: Deno.TcpConn;
   #inbound: Inbound;
   #onClose: (error?: unknown) => void;

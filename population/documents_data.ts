@@ -111,7 +111,7 @@ function marketSignals({ end, namespace }: DocumentsInput): NewDocument[] {
 
 type Audit = (
   ts: number,
-  userId: string,
+  username: string,
   action: string,
   entity: string,
   entityId: string,
@@ -121,12 +121,15 @@ type Audit = (
 function auditTrail(input: DocumentsInput): NewDocument[] {
   const { end, namespace, plantIds } = input;
   const out: NewDocument[] = [];
-  const add: Audit = (ts, userId, action, entity, entityId, details) =>
+  // The API's audit shape (api/audit.ts): a verb without the entity prefix, the username (the seeded
+  // people have no user rows of their own), and what the change carried in `details`.
+  const add: Audit = (ts, username, action, entity, entityId, details) =>
     out.push({
       id: stableId(namespace, "audit", action, entityId, ts),
       timestamp: new Date(ts),
-      action,
-      userId,
+      action: action.slice(action.indexOf(".") + 1),
+      userId: null,
+      username,
       entity,
       entityId,
       details,

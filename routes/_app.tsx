@@ -20,6 +20,7 @@ export default function App({ Component, state }: PageProps<unknown, TitleState>
         <title>{title}</title>
         <link rel="icon" href={ICON} />
         <link rel="stylesheet" href="/styles.css" />
+        <link rel="stylesheet" href="/widgets.css" />
       </head>
       <body>
         <Component />

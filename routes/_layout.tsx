@@ -1,4 +1,5 @@
 import type { PageProps } from "fresh";
+import type { State } from "../core/services.ts";
 
 const NAV: readonly [label: string, href: string][] = [
   ["Dashboard", "/"],
@@ -16,8 +17,23 @@ function isCurrent(pathname: string, href: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(href + "/");
 }
 
+/** Who is signed in, and the sign-out form (a plain POST: no JavaScript needed). */
+function Session({ user }: { user: NonNullable<State["user"]> }) {
+  return (
+    <div class="session">
+      <span class="session-user" title={`Signed in as ${user.username} (${user.role})`}>
+        {user.username}
+        <span class="session-role">{user.role}</span>
+      </span>
+      <form method="post" action="/api/auth/logout?next=%2Flogin">
+        <button type="submit" class="session-out">Sign out</button>
+      </form>
+    </div>
+  );
+}
+
 /** The header and navigation around every page. */
-export default function Layout({ Component, url }: PageProps) {
+export default function Layout({ Component, url, state }: PageProps<unknown, State>) {
   return (
     <div class="shell">
       <header class="topbar">
@@ -38,6 +54,7 @@ export default function Layout({ Component, url }: PageProps) {
               ))}
             </ul>
           </nav>
+          {state.user && <Session user={state.user} />}
         </div>
       </header>
       <main class="content">

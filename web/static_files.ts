@@ -20,9 +20,50 @@ export interface StaticFilesOptions {
   immutablePrefix?: string;
   /** `Cache-Control` of every other file. @default {"public, max-age=60, must-revalidate"} */
   cacheControl?: string;
+  /**
+   * How long the list of names at the top of the folder is trusted before it is read again, in ms: a
+   * file added at the top is served at most this late (files added further down at once).
+   * @default {1000}
+   */
+  listingTtlMs?: number;
 }
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/**
+ * The names at the top of the static folder, read again at most every `ttlMs`. A request whose first
+ * path segment is not among them (every API call) goes on to the routes without the `stat` that could
+ * only fail: under load that stat and its NotFound error were 16% of the server's CPU.
+ */
+class TopLevelNames {
+  #root: string;
+  #ttlMs: number;
+  #names = new Set<string>();
+  #readAt = -Infinity;
+  #reading?: Promise<void>;
+
+  constructor(root: string, ttlMs: number) {
+    this.#root = root;
+    this.#ttlMs = ttlMs;
+  }
+
+  async has(name: string): Promise<boolean> {
+    if (performance.now() - this.#readAt >= this.#ttlMs) await (this.#reading ??= this.#read());
+    return this.#names.has(name);
+  }
+
+  async #read(): Promise<void> {
+    const names = new Set<string>();
+    try {
+      for await (const entry of Deno.readDir(this.#root)) names.add(entry.name);
+    } catch {
+      // no static folder (yet): nothing to serve
+    }
+    this.#names = names;
+    this.#readAt = performance.now();
+    this.#reading = undefined;
+  }
+}
 
 /**
  * Serve files from the static folder for GET and HEAD; anything else (and a path with
@@ -40,11 +81,13 @@ export function staticFiles<State = unknown>(options: StaticFilesOptions = {}): 
   const root = resolve(options.dir ?? config.staticDir);
   const immutablePrefix = options.immutablePrefix ?? config.outPrefix;
   const cacheControl = options.cacheControl ?? "public, max-age=60, must-revalidate";
+  const topLevel = new TopLevelNames(root, options.listingTtlMs ?? 1_000);
   return async function staticFiles(ctx) {
     const { req, url } = ctx;
     if (req.method !== "GET" && req.method !== "HEAD") return ctx.next();
     const path = filePath(root, url.pathname);
     if (path === undefined) return ctx.next();
+    if (!(await topLevel.has(path.slice(root.length + 1).split(sep)[0]))) return ctx.next();
     let stat;
     try {
       stat = await Deno.stat(path);

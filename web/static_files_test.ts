@@ -123,3 +123,39 @@ Deno.test("staticFiles() answers HEAD with headers only", async () => {
   assert.equal(res.headers.get("Content-Length"), "9");
   assert.equal(res.body, null);
 });
+
+Deno.test("staticFiles() serves a file added at the top once the listing is older than listingTtlMs", async () => {
+  const root = await Deno.makeTempDir({ prefix: "fresh-static-" });
+  try {
+    const handler = new App().use(staticFiles({ dir: root, listingTtlMs: 50 })).handler();
+    const get = (path: string) => handler(new Request(`http://localhost${path}`));
+    const before = await get("/late.txt");
+    assert.equal(before.status, 404);
+    await before.body?.cancel();
+    await Deno.writeTextFile(join(root, "late.txt"), "late");
+    await new Promise((r) => setTimeout(r, 60));
+    const after = await get("/late.txt");
+    assert.equal(after.status, 200);
+    assert.equal(await after.text(), "late");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("staticFiles() serves a file added below an existing top-level folder at once", async () => {
+  const root = await Deno.makeTempDir({ prefix: "fresh-static-" });
+  try {
+    await Deno.mkdir(join(root, "_islands"));
+    const handler = new App().use(staticFiles({ dir: root })).handler();
+    const get = (path: string) => handler(new Request(`http://localhost${path}`));
+    const before = await get("/_islands/New-1234.js");
+    assert.equal(before.status, 404);
+    await before.body?.cancel();
+    await Deno.writeTextFile(join(root, "_islands", "New-1234.js"), "x");
+    const after = await get("/_islands/New-1234.js");
+    assert.equal(after.status, 200);
+    await after.body?.cancel();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

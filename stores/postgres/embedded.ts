@@ -1,7 +1,8 @@
 /**
  * The embedded PostgreSQL: PGlite (PostgreSQL compiled to WebAssembly) with its data in `DATA_DIR/pg`,
  * served over the PostgreSQL wire protocol on 127.0.0.1 by pglite-socket so that postgres.js runs the
- * same code against it as against a real server.
+ * same code against it as against a real server. PGlite runs in its own Worker (`embedded_worker.ts`):
+ * it executes statements synchronously, and in the main isolate it would stall HTTP and the writer.
  *
  * Durability: PGlite starts PostgreSQL with `-F` (fsync off), and its Emscripten file system turns
  * `fdatasync` into a no-op and has no `fsync` for host files at all. We start it without `-F`, with
@@ -13,9 +14,6 @@
  * while the app runs) from opening the same files, which would corrupt them.
  * @module
  */
-import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import fs from "node:fs";
 import type { Logger } from "../../core/log.ts";
 import { StoreUnavailableError } from "../../core/errors.ts";
 
@@ -55,7 +53,7 @@ const START_PARAMS = [
   "timezone=UTC",
 ];
 
-/** Starts PGlite on `dataDir/pg` and serves it on a free 127.0.0.1 port. */
+/** Starts PGlite on `dataDir/pg` in its own Worker and serves it on a free 127.0.0.1 port. */
 export async function startEmbeddedPostgres(
   dataDir: string,
   { log }: { log: Logger },
@@ -63,29 +61,25 @@ export async function startEmbeddedPostgres(
   const dataPath = `${dataDir.replace(/\/+$/, "")}/pg`;
   await Deno.mkdir(dataPath, { recursive: true });
   const releaseLock = await acquireLock(`${dataDir.replace(/\/+$/, "")}/pg.lock`);
-  let db: PGlite | undefined;
+  const worker = new Worker(new URL("./embedded_worker.ts", import.meta.url), { type: "module" });
   try {
-    db = await PGlite.create(dataPath, { startParams: START_PARAMS });
-    const durable = installFsync(db);
+    const started = await request(worker, { type: "start", dataPath, startParams: START_PARAMS }, "started");
+    const durable = Boolean(started.durable);
     if (!durable) {
       log.warn("embedded postgres cannot fsync: commits survive a crash of GridPulse, not of the OS");
     }
-    const port = freePort();
-    const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 1 });
-    await server.start();
-    const pglite = db;
     return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      url: `postgres://postgres@127.0.0.1:${started.port}/postgres`,
       dataPath,
       durable,
       close: async () => {
-        await server.stop();
-        await pglite.close();
+        await request(worker, { type: "stop" }, "stopped").catch(() => {});
+        worker.terminate();
         await releaseLock();
       },
     };
   } catch (error) {
-    await db?.close().catch(() => {});
+    worker.terminate();
     await releaseLock();
     throw new StoreUnavailableError("postgres", `Embedded PostgreSQL in ${dataPath} failed to start`, {
       cause: error,
@@ -93,23 +87,33 @@ export async function startEmbeddedPostgres(
   }
 }
 
-/** Gives Emscripten's host file system (NODEFS) an fsync that reaches the disk. */
-function installFsync(db: PGlite): boolean {
-  // deno-lint-ignore no-explicit-any
-  const nodefs = (db as any).Module?.FS?.filesystems?.NODEFS;
-  if (!nodefs?.stream_ops) return false;
-  nodefs.stream_ops.fsync = (stream: { nfd?: number }) => {
-    if (typeof stream.nfd === "number") fs.fsyncSync(stream.nfd);
-    return 0;
-  };
-  return true;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
+/** Sends `message` to the worker and waits for the reply of type `expect` (or its error). */
+function request(
+  worker: Worker,
+  message: Record<string, unknown>,
+  expect: string,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (event: MessageEvent) => {
+      const reply = event.data as Record<string, unknown>;
+      if (reply.type !== expect && reply.type !== "error") return;
+      cleanup();
+      if (reply.type === "error") reject(new Error(String(reply.message)));
+      else resolve(reply);
+    };
+    const onError = (event: ErrorEvent) => {
+      event.preventDefault();
+      cleanup();
+      reject(new Error(event.message));
+    };
+    const cleanup = () => {
+      worker.removeEventListener("message", onMessage);
+      worker.removeEventListener("error", onError);
+    };
+    worker.addEventListener("message", onMessage);
+    worker.addEventListener("error", onError);
+    worker.postMessage(message);
+  });
 }
 
 async function acquireLock(path: string): Promise<() => Promise<void>> {

@@ -109,6 +109,14 @@ export async function withTestDatabase<T>(
 }
 
 /**
+ * Fills `dataDir` with a copy of the migrated embedded database, so GridPulse started on it (a browser
+ * test's app) skips initdb and the migrations.
+ */
+export async function prepareEmbeddedDataDir(dataDir: string): Promise<void> {
+  await copyDir(await migratedTemplate(), `${dataDir}/pg`);
+}
+
+/**
  * A migrated embedded data directory, made once per migration set and machine and then copied: running
  * initdb and every migration takes seconds, copying the result takes milliseconds.
  */

@@ -88,6 +88,14 @@ for (const backend of pgBackends()) {
         assert.deepEqual(p.errors, [{ field: "note", message: "must be a string" }]);
         await api.problem("POST", `/api/alerts/${crypto.randomUUID()}/acknowledge`, 404, { as: "operator" });
       });
+      await t.step("summary: unresolved alerts by severity and state, whatever their age", async () => {
+        await sql`update alerts set acknowledged_at = now() where id = ${older}`;
+        const summary = await api.json("GET", "/api/alerts/summary", { as: "viewer" });
+        assert.equal(summary.unresolved, 2);
+        assert.deepEqual(summary.bySeverity, { critical: 0, warning: 2, info: 0 });
+        assert.deepEqual(summary.byState, { open: 1, acknowledged: 1 });
+        await api.problem("GET", "/api/alerts/summary", 401);
+      });
     });
   });
 }

@@ -1,7 +1,9 @@
 /** `POST /api/auth/logout`: revoke the refresh token (or, with only an access token, every session). */
 import { HttpError } from "fresh";
+import { z } from "zod";
 import { clearAuthCookies, isSecureRequest, readCookie, REFRESH_COOKIE } from "../../../auth/cookies.ts";
 import { revokeToken } from "../../../auth/tokens.ts";
+import { LocalPath } from "../../../domain/common.ts";
 import { RefreshRequest } from "../../../domain/user.ts";
 import { revokeUserTokens } from "../../../stores/postgres/repos/refresh_tokens.ts";
 import { operation, route } from "../../../api/operation.ts";
@@ -12,22 +14,28 @@ export const { handler, openapi } = route({
     description:
       "Revokes the refresh token from the body or the `gp_refresh` cookie and clears the cookies. " +
       "Without a refresh token, a valid access token signs the user out of every session. The access " +
-      "token itself stays valid until it expires (at most 15 minutes).",
+      "token itself stays valid until it expires (at most 15 minutes). With `next` (the pages' sign-out " +
+      "form) the answer is a 303 redirect there instead of 204.",
     tags: ["Auth"],
     access: "public",
+    query: z.strictObject({
+      next: LocalPath.optional().describe("Where to send the browser afterwards, e.g. /login"),
+    }),
     body: RefreshRequest,
     bodyOptional: true,
-  }, async ({ ctx, services, user, body }) => {
+    alsoAnswers: { 303: "Signed out; redirected to `next`" },
+  }, async ({ ctx, services, user, body, query }) => {
     const token = body.refreshToken ?? readCookie(ctx.req, REFRESH_COOKIE);
     if (token) await revokeToken(services, token);
     else if (user) await revokeUserTokens(services.sql, user.id);
-    else {
+    else if (!query.next) {
       throw new HttpError(401, "Send the refresh token (body or gp_refresh cookie) or an access token", {
         headers: { "WWW-Authenticate": 'Bearer realm="gridpulse"' },
       });
     }
-    const headers = new Headers();
+    // A browser whose session already ended is still sent on: signing out twice is not an error to it.
+    const headers = new Headers(query.next ? { Location: query.next } : undefined);
     for (const cookie of clearAuthCookies(isSecureRequest(ctx.req))) headers.append("Set-Cookie", cookie);
-    return new Response(null, { status: 204, headers });
+    return new Response(null, { status: query.next ? 303 : 204, headers });
   }),
 });

@@ -77,3 +77,13 @@ export function transitionAlert(
     return { before, after: fromRow(after) };
   }) as Promise<{ before: Entity; after: Entity } | { conflict: Entity } | undefined>;
 }
+
+/** How many alerts are not resolved yet, by severity and state (open or acknowledged). */
+export async function unresolvedAlertCounts(
+  sql: Sql,
+): Promise<{ severity: string; state: string; count: number }[]> {
+  const rows = await sql<{ severity: string; state: string; count: number }[]>`
+    select severity, state, count(*)::int as count from alerts where state <> 'resolved'
+    group by severity, state`;
+  return [...rows];
+}

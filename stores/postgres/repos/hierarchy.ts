@@ -76,3 +76,31 @@ export async function assetTree(sql: Sql, siteId: string, meterId?: string): Pro
   for (const node of nodes) if (!placed.has(node.id as string)) roots.push(attach(node));
   return roots;
 }
+
+/** The whole hierarchy in brief, for the portfolio tree: names, parents and kinds, by name. */
+export interface HierarchyOverview {
+  portfolios: Entity[];
+  sites: Entity[];
+  meters: Entity[];
+  assets: Entity[];
+  energySources: Entity[];
+}
+
+/** Every portfolio, site, meter, asset and energy source (at most {@linkcode MAX_CHILDREN} of each). */
+export async function hierarchyOverview(sql: Sql): Promise<HierarchyOverview> {
+  const [portfolios, sites, meters, assets, energySources] = await Promise.all([
+    sql`select id, name from portfolios order by name limit ${MAX_CHILDREN}`,
+    sql`select id, portfolio_id, name, industry_type, location from sites order by name limit ${MAX_CHILDREN}`,
+    sql`select id, site_id, name, category, reading_frequency, unit from meters order by name limit ${MAX_CHILDREN}`,
+    sql`select id, site_id, meter_id, parent_id, name, asset_type from assets order by name limit ${MAX_CHILDREN}`,
+    sql`select id, site_id, meter_id, name, source_type, capacity_kw from energy_sources
+        order by name limit ${MAX_CHILDREN}`,
+  ]);
+  return {
+    portfolios: portfolios.map(fromRow),
+    sites: sites.map(fromRow),
+    meters: meters.map(fromRow),
+    assets: assets.map(fromRow),
+    energySources: energySources.map(fromRow),
+  };
+}

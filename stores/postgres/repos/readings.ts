@@ -100,3 +100,15 @@ function rollupSource(sql: Sql, q: TelemetryQuery) {
   return sql`select entity_id as device_id, metric, bucket as ts, avg as value, min, max, count, last
     from ${sql(`rollup_${q.interval}`)} ${where}`;
 }
+
+/** The newest reading of each plant since `since` (metric `power_mw`), for the dashboard's live figures. */
+export async function latestPlantReadings(
+  sql: Sql,
+  since: Date,
+): Promise<{ plantId: string; ts: Date; value: number }[]> {
+  const rows = await sql<{ plantId: string; ts: Date; value: number }[]>`
+    select distinct on (plant_id) plant_id as "plantId", ts, value from meter_readings
+    where metric_type = 'power_mw' and ts >= ${since}
+    order by plant_id, ts desc`;
+  return [...rows];
+}

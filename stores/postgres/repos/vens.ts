@@ -104,3 +104,77 @@ export async function networkHistory(sql: Sql, range: TimeRange): Promise<Networ
     group by ts order by ts`;
   return [...rows];
 }
+
+/** The VEN network as last stored (when no VEN actor has published live state): status counts, the
+ * power of online VENs in their newest telemetry since `since`, and the shed capacity of their loads. */
+export async function venNetworkSummary(
+  sql: Sql,
+  since: Date,
+): Promise<
+  { vens: number; online: number; usedPowerKw: number; shedPowerKw: number; shedCapableKw: number }
+> {
+  const [row] = await sql<
+    { vens: number; online: number; usedPowerKw: number; shedPowerKw: number; shedCapableKw: number }[]
+  >`
+    with online as (select id from vens where active and status = 'online'),
+    panel as (
+      select distinct on (t.ven_id) t.used_power_kw, t.shed_power_kw
+      from ven_telemetry t join online o on o.id = t.ven_id
+      where t.ts >= ${since} order by t.ven_id, t.ts desc
+    ),
+    loads as (
+      select distinct on (s.ven_id, s.load_id) s.shed_capable_kw
+      from ven_load_samples s join online o on o.id = s.ven_id
+      where s.ts >= ${since} order by s.ven_id, s.load_id, s.ts desc
+    )
+    select (select count(*)::int from vens where active) as vens,
+      (select count(*)::int from online) as online,
+      coalesce((select sum(used_power_kw) from panel), 0)::float8 as "usedPowerKw",
+      coalesce((select sum(shed_power_kw) from panel), 0)::float8 as "shedPowerKw",
+      coalesce((select sum(shed_capable_kw) from loads), 0)::float8 as "shedCapableKw"`;
+  return row;
+}
+
+/** A VEN's part in its latest ADR events: the event, and how the VEN answered and delivered. */
+export async function venParticipation(sql: Sql, venId: string, limit = 20): Promise<Entity[]> {
+  const rows = await sql`
+    select e.id, e.event_name, e.status, e.start_at, e.duration_s, p.program_name, a.opt, a.responded_at,
+      a.baseline_kw, a.delivered_shed_kw, a.delivered_kwh
+    from adr_participation a join adr_events e on e.id = a.event_id join adr_programs p on p.id = e.program_id
+    where a.ven_id = ${venId} order by e.start_at desc limit ${limit}`;
+  return rows.map(fromRow);
+}
+
+/** The newest panel telemetry of each VEN in `venIds` since `since` (when its actor has no live state). */
+export async function latestVenTelemetry(
+  sql: Sql,
+  venIds: string[],
+  since: Date,
+): Promise<{ venId: string; ts: Date; usedPowerKw: number; shedPowerKw: number }[]> {
+  if (venIds.length === 0) return [];
+  const rows = await sql<{ venId: string; ts: Date; usedPowerKw: number; shedPowerKw: number }[]>`
+    select distinct on (ven_id) ven_id as "venId", ts, used_power_kw as "usedPowerKw",
+      shed_power_kw as "shedPowerKw"
+    from ven_telemetry where ven_id = any(${venIds}::uuid[]) and ts >= ${since}
+    order by ven_id, ts desc`;
+  return [...rows];
+}
+
+/** What an ADR event can name: the programs, the active VENs and the groups they are in, by name. */
+export async function venTargets(sql: Sql): Promise<{
+  programs: { id: string; name: string }[];
+  vens: { id: string; name: string }[];
+  groups: string[];
+}> {
+  const [programs, vens, groups] = await Promise.all([
+    sql<
+      { id: string; name: string }[]
+    >`select id, program_name as name from adr_programs order by program_name limit 500`,
+    sql<{ id: string; name: string }[]>`
+      select id, coalesce(display_name, ven_name) as name from vens where active order by 2 limit 1000`,
+    sql<
+      { group: string }[]
+    >`select distinct unnest(groups) as "group" from vens where active order by 1 limit 500`,
+  ]);
+  return { programs: [...programs], vens: [...vens], groups: groups.map((g) => g.group) };
+}

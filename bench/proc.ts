@@ -1,0 +1,168 @@
+/**
+ * CPU and memory of a process from Linux's /proc, sampled from outside so the measurement costs the
+ * measured process nothing: `/proc/<pid>/stat` (utime + stime in clock ticks, every thread included,
+ * so an app's Deno Workers count) and `/proc/<pid>/status` (VmRSS now, VmHWM peak since start).
+ *
+ * @example
+ * ```ts ignore
+ * import { ProcessSampler } from "./bench/proc.ts";
+ * const sampler = new ProcessSampler(pid);
+ * sampler.start();
+ * // ... load ...
+ * console.log(sampler.stop()); // { cpuPercent, peakRssMb, ... }
+ * ```
+ * @module
+ */
+
+/** Clock ticks per second of /proc/<pid>/stat: USER_HZ, 100 on every Linux ABI Deno runs on. */
+export const CLOCK_TICKS = 100;
+
+/** CPU time of a process in clock ticks. */
+export interface CpuTicks {
+  utime: number;
+  stime: number;
+}
+
+/**
+ * Parses `/proc/<pid>/stat`. The command name (field 2) is in parentheses and may hold spaces and
+ * parentheses itself, so fields are counted from the LAST `)`.
+ *
+ * @throws {TypeError} when the text is not a stat line.
+ */
+export function parseProcStat(text: string): CpuTicks {
+  const close = text.lastIndexOf(")");
+  if (close < 0) throw new TypeError("not a /proc/<pid>/stat line");
+  // After ")": field 3 (state) is index 0, so utime (field 14) is index 11 and stime index 12.
+  const fields = text.slice(close + 2).trim().split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new TypeError("not a /proc/<pid>/stat line");
+  return { utime, stime };
+}
+
+/** Memory of a process in kB, from `/proc/<pid>/status`. */
+export interface ProcMemory {
+  rssKb: number;
+  /** Peak resident set size since the process started. */
+  hwmKb: number;
+}
+
+/** Parses the VmRSS and VmHWM lines of `/proc/<pid>/status` (0 when absent, as for a zombie). */
+export function parseProcStatus(text: string): ProcMemory {
+  const kb = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, "m").exec(text);
+    return match ? Number(match[1]) : 0;
+  };
+  return { rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") };
+}
+
+/** Reads the CPU ticks and memory of `pid` now; undefined once the process is gone. */
+export function readProcess(pid: number): (CpuTicks & ProcMemory) | undefined {
+  try {
+    const stat = parseProcStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
+    const mem = parseProcStatus(Deno.readTextFileSync(`/proc/${pid}/status`));
+    return { ...stat, ...mem };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a {@linkcode ProcessSampler} saw between start and stop. */
+export interface ProcessUsage {
+  /** Mean CPU over the window, in % of one core (200 = two cores busy). */
+  cpuPercent: number;
+  /** Highest CPU of any sample interval, in % of one core. */
+  peakCpuPercent: number;
+  /** Largest RSS sampled in the window, MB. */
+  peakRssMb: number;
+  /** Peak RSS since the process started (VmHWM), MB. */
+  hwmMb: number;
+  /** RSS at stop, MB. */
+  rssMb: number;
+  seconds: number;
+}
+
+/** Options for {@linkcode ProcessSampler}. */
+export interface ProcessSamplerOptions {
+  /** @default {250} */
+  intervalMs?: number;
+}
+
+/** CPU share from two tick readings `ms` apart, in % of one core. */
+export function cpuPercent(before: CpuTicks, after: CpuTicks, ms: number): number {
+  if (ms <= 0) return 0;
+  const ticks = after.utime + after.stime - before.utime - before.stime;
+  return (ticks / CLOCK_TICKS) / (ms / 1000) * 100;
+}
+
+/** Samples one process at an interval between {@linkcode start} and {@linkcode stop}. */
+export class ProcessSampler {
+  #pid: number;
+  #intervalMs: number;
+  #timer?: ReturnType<typeof setInterval>;
+  #first?: { at: number; ticks: CpuTicks };
+  #last?: { at: number; ticks: CpuTicks };
+  #peakCpu = 0;
+  #peakRssKb = 0;
+  #hwmKb = 0;
+  #rssKb = 0;
+
+  constructor(pid: number, options: ProcessSamplerOptions = {}) {
+    this.#pid = pid;
+    this.#intervalMs = options.intervalMs ?? 250;
+  }
+
+  start(): void {
+    this.#sample();
+    this.#timer = setInterval(() => this.#sample(), this.#intervalMs);
+  }
+
+  #sample(): void {
+    const now = performance.now();
+    const reading = readProcess(this.#pid);
+    if (!reading) return;
+    if (this.#last) {
+      this.#peakCpu = Math.max(this.#peakCpu, cpuPercent(this.#last.ticks, reading, now - this.#last.at));
+    }
+    this.#last = { at: now, ticks: reading };
+    this.#first ??= this.#last;
+    this.#peakRssKb = Math.max(this.#peakRssKb, reading.rssKb);
+    this.#hwmKb = Math.max(this.#hwmKb, reading.hwmKb);
+    this.#rssKb = reading.rssKb;
+  }
+
+  /** Stops sampling and returns the usage over the window. */
+  stop(): ProcessUsage {
+    clearInterval(this.#timer);
+    this.#sample();
+    const first = this.#first;
+    const last = this.#last;
+    const ms = first && last ? last.at - first.at : 0;
+    return {
+      cpuPercent: first && last ? cpuPercent(first.ticks, last.ticks, ms) : 0,
+      peakCpuPercent: this.#peakCpu,
+      peakRssMb: this.#peakRssKb / 1024,
+      hwmMb: this.#hwmKb / 1024,
+      rssMb: this.#rssKb / 1024,
+      seconds: ms / 1000,
+    };
+  }
+}
+
+/** Samples several processes (PostgreSQL's backends of one database) and adds up their CPU. */
+export class GroupSampler {
+  #samplers: ProcessSampler[];
+
+  constructor(pids: number[], options: ProcessSamplerOptions = {}) {
+    this.#samplers = pids.map((pid) => new ProcessSampler(pid, options));
+  }
+
+  start(): void {
+    for (const s of this.#samplers) s.start();
+  }
+
+  /** Total mean CPU of the group over the window, in % of one core. */
+  stop(): number {
+    return this.#samplers.reduce((sum, s) => sum + s.stop().cpuPercent, 0);
+  }
+}

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { type BenchReport, fmt, formatTable, JSON_PREFIX, jsonLine } from "./report.ts";
+import { summarize } from "./histogram.ts";
+
+const report: BenchReport = {
+  version: 1,
+  startedAt: "2026-01-01T00:00:00.000Z",
+  command: "deno task bench --quick",
+  machine: { cpu: "AMD EPYC", cores: 2, memoryGb: 23.4, deno: "2.9.6", os: "linux", kernel: "6.1" },
+  raw: {
+    mqtt: { msgPerS: 41_234.5, published: 100, delivered: 100, seconds: 3 },
+    copy: { rowsPerS: 250_000, rows: 50_000, seconds: 0.2, method: "COPY" },
+  },
+  ingest: {
+    plants: 1000,
+    seconds: 6,
+    readingsPerS: 21_000,
+    ratioToRawMqtt: 0.509,
+    published: 126_000,
+    stored: 125_999,
+    appCpuPercent: 150,
+    appPeakRssMb: 180.25,
+  },
+  alerts: {
+    rate: 10_500,
+    spikes: 3,
+    committed: summarize([10, 20, 30]),
+    gapLateness: summarize([]),
+    missedSpikes: 0,
+    missedGaps: 1,
+  },
+  actors: [{ plants: 10_000, rssBeforeMb: 100, rssAfterMb: 120, kbPerActor: 2.05, activationS: 0.8 }],
+  api: [{ path: "/api/alerts/recent", rps: 1234, p50: 3, p99: 12, requests: 3702, errors: 0, non2xx: 0 }],
+  notes: ["aedes broker"],
+  durationS: 55.2,
+};
+
+Deno.test("fmt() rounds by magnitude and says n/a for missing figures", () => {
+  assert.deepEqual(fmt(41_234.5, "msg/s"), "41,235 msg/s");
+  assert.deepEqual(fmt(12.345), "12.3");
+  assert.deepEqual(fmt(1.2345), "1.23");
+  assert.deepEqual(fmt(0.01234), "0.012");
+  assert.deepEqual(fmt(0), "0");
+  assert.deepEqual(fmt(undefined), "n/a");
+  assert.deepEqual(fmt(NaN), "n/a");
+});
+
+Deno.test("formatTable() shows every section, the ratio, losses and notes", () => {
+  const text = formatTable(report);
+  assert.match(text, /MQTT QoS 1 pass-through\s+41,235 msg\/s/);
+  assert.match(text, /PostgreSQL COPY\s+250,000 rows\/s/);
+  assert.match(text, /50\.9% of raw MQTT/);
+  assert.match(text, /126000 \/ 125999\s+LOST/);
+  assert.match(text, /p50 20\.0 \/ p95 30\.0 \/ p99 30\.0 ms/);
+  assert.match(text, /gap alert - deadline\s+n\/a, 1 missed/);
+  assert.match(text, /10,000 plants registered\s+2\.05 kB\/actor/);
+  assert.match(text, /\/api\/alerts\/recent\s+1,234 req\/s, p50 3\.00 \/ p99 12\.0 ms, app CPU n\/a\/req/);
+  assert.match(text, /note: aedes broker/);
+  assert.deepEqual(text.split("\n").every((line) => line === line.trimEnd()), true);
+});
+
+Deno.test("formatTable() of a report with no sections still names the machine", () => {
+  const text = formatTable({ version: 1, startedAt: "", command: "x", machine: {}, notes: [] });
+  assert.match(text, /machine\s+cpu\s+\? \(\? cores, n\/a\)/);
+});
+
+Deno.test("jsonLine() is one prefixed line of JSON with NaN as null", () => {
+  const line = jsonLine(report);
+  assert.deepEqual(line.startsWith(JSON_PREFIX), true);
+  assert.deepEqual(line.includes("\n"), false);
+  const parsed = JSON.parse(line.slice(JSON_PREFIX.length));
+  assert.deepEqual(parsed.ingest.stored, 125_999);
+  assert.deepEqual(parsed.alerts.gapLateness.p50, null);
+});

@@ -1,0 +1,332 @@
+/** `/sites/:siteId`: a site's figures now, its meters with their latest values, one meter's day, its equipment. */
+import { HttpError, page, type PageProps } from "fresh";
+import { define } from "../../../core/define.ts";
+import type { State } from "../../../core/services.ts";
+import { siteDashboard, siteLatest } from "../../../api/live.ts";
+import { formatAgo, formatKw, formatNumber, humanize } from "../../../components/format.ts";
+import { load, type Loaded } from "../../../components/load.ts";
+import {
+  Badge,
+  EmptyState,
+  ErrorState,
+  Facts,
+  PageHead,
+  StatCard,
+  StateBadge,
+  TableWrap,
+} from "../../../components/ui.tsx";
+import { Uuid } from "../../../domain/common.ts";
+import type { SiteDashboard } from "../../../domain/live.ts";
+import { type Entity, getRow, listRows } from "../../../stores/postgres/repos/crud.ts";
+import { siteChildren } from "../../../stores/postgres/repos/hierarchy.ts";
+import { latestMeterValues, listMeasurements } from "../../../stores/postgres/repos/measurements.ts";
+import TimeSeriesChart from "../../../islands/TimeSeriesChart.tsx";
+
+const DAY = 86_400_000;
+
+/** A meter's latest value of one metric. */
+interface Latest {
+  meterId: string;
+  metric: string;
+  value: number;
+  unit: string;
+  quality: string;
+  ts: Date | string;
+}
+
+/** What a site has. */
+interface Equipment {
+  meters: Entity[];
+  assets: Entity[];
+  energySources: Entity[];
+  gridLinks: Entity[];
+}
+
+interface SiteData {
+  site: Entity;
+  portfolio: string;
+  children: Loaded<Equipment>;
+  dashboard: SiteDashboard | undefined;
+  latest: Loaded<{ values: Latest[]; live: boolean }>;
+  meter?: { row: Entity; points: Loaded<[number, number][]> };
+  recommendations: Entity[];
+  now: number;
+}
+
+async function latestValues(services: State["services"], siteId: string, now: number) {
+  const live = await siteLatest(services, siteId);
+  if (live.length > 0) return { values: live as Latest[], live: true };
+  const stored = await latestMeterValues(services.sql, siteId, new Date(now - 2 * DAY));
+  return { values: stored as unknown as Latest[], live: false };
+}
+
+export const handler = define.handlers<SiteData>({
+  async GET(ctx) {
+    const { services } = ctx.state;
+    const { sql } = services;
+    const id = ctx.params.siteId;
+    const site = Uuid.safeParse(id).success
+      ? await getRow(sql, { table: "sites", orderBy: "created_at" }, id)
+      : undefined;
+    if (!site) throw new HttpError(404, `No site with id ${id}`);
+    ctx.state.title = site.name as string;
+    const now = Date.now();
+    const [children, dashboard, latest, portfolio, recommendations] = await Promise.all([
+      load(
+        services,
+        "site equipment",
+        async () =>
+          await siteChildren(sql, id, [
+            "meters",
+            "assets",
+            "energySources",
+            "gridLinks",
+          ]) as SiteData["children"] extends Loaded<infer T> ? T : never,
+      ),
+      siteDashboard(services, id).catch(() => undefined),
+      load(services, "latest values", () => latestValues(services, id, now)),
+      getRow(sql, { table: "portfolios", orderBy: "created_at" }, site.portfolioId as string).catch(() =>
+        undefined
+      ),
+      listRows(sql, { table: "recommendations", orderBy: "created_at" }, {
+        equals: { site_id: id },
+        limit: 10,
+        offset: 0,
+      })
+        .then((r) => r.items, () => []),
+    ]);
+    const meters = children.ok ? children.value.meters : [];
+    const chosen = meters.find((m) => m.id === ctx.url.searchParams.get("meter")) ?? meters[0];
+    const meter = chosen && {
+      row: chosen,
+      points: await load(services, "meter history", async () => {
+        const rows = await listMeasurements(sql, {
+          start: new Date(now - DAY),
+          end: new Date(now),
+          entityType: "meter",
+          entityId: chosen.id as string,
+          metric: "power",
+        }, { limit: 5_000, offset: 0 });
+        return rows.items.map((r): [number, number] => [(r.ts as Date).getTime(), r.value as number]);
+      }),
+    };
+    return page({
+      site,
+      portfolio: (portfolio?.name as string | undefined) ?? "—",
+      children,
+      dashboard,
+      latest,
+      meter,
+      recommendations,
+      now,
+    });
+  },
+});
+
+function Figures({ d }: { d: SiteDashboard | undefined }) {
+  if (!d) {
+    return (
+      <p class="muted small">
+        Live site figures appear once the site actor reports (they are kept for a minute).
+      </p>
+    );
+  }
+  return (
+    <section class="cards" aria-label="Site now">
+      <StatCard label="Consumption" value={formatKw(d.consumptionKw)} />
+      <StatCard label="Production" value={formatKw(d.productionKw)} />
+      <StatCard label="Grid export" value={formatKw(d.injectionKw)} />
+      <StatCard
+        label="Self-consumption"
+        value={d.selfConsumptionRatio === null ? "—" : `${formatNumber(d.selfConsumptionRatio * 100, 0)} %`}
+        hint={`Storage ${formatKw(d.storageKw)}`}
+      />
+    </section>
+  );
+}
+
+function Meters({ data }: { data: SiteData }) {
+  if (!data.children.ok) return <ErrorState title="Meters could not be read" message={data.children.error} />;
+  const meters = data.children.value.meters;
+  if (meters.length === 0) return <EmptyState title="This site has no meters" />;
+  const latest = data.latest.ok ? data.latest.value.values : [];
+  return (
+    <TableWrap label="Meters">
+      <thead>
+        <tr>
+          <th>Meter</th>
+          <th>Category</th>
+          <th>Reports</th>
+          <th>Latest values</th>
+          <th>Quality</th>
+          <th>At</th>
+        </tr>
+      </thead>
+      <tbody>
+        {meters.map((m) => {
+          const values = latest.filter((v) => v.meterId === m.id);
+          const newest = values.reduce<Latest | undefined>(
+            (a, v) => (!a || new Date(v.ts) > new Date(a.ts) ? v : a),
+            undefined,
+          );
+          return (
+            <tr key={m.id as string} aria-current={m.id === data.meter?.row.id ? "true" : undefined}>
+              <td>
+                <a href={`/sites/${data.site.id}?meter=${m.id}#meter`}>{m.name as string}</a>
+              </td>
+              <td>
+                <Badge tone="info">{m.category as string}</Badge>
+              </td>
+              <td>{m.readingFrequency as string}</td>
+              <td>
+                {values.length === 0
+                  ? <span class="muted">No recent value</span>
+                  : values.map((v) => `${humanize(v.metric)} ${formatNumber(v.value, 1)} ${v.unit}`).join(
+                    " · ",
+                  )}
+              </td>
+              <td>{newest ? <StateBadge state={newest.quality} /> : "—"}</td>
+              <td class="nowrap">{newest ? formatAgo(newest.ts) : "—"}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </TableWrap>
+  );
+}
+
+function MeterChart({ data }: { data: SiteData }) {
+  const meter = data.meter;
+  if (!meter) return null;
+  const name = meter.row.name as string;
+  return (
+    <section class="card" id="meter">
+      <div class="card-head">
+        <div>
+          <h2>{name}, last 24 hours</h2>
+          <p class="muted small">Power of the meter; choose another meter in the table above.</p>
+        </div>
+      </div>
+      {!meter.points.ok
+        ? <ErrorState title="Measurements could not be read" message={meter.points.error} />
+        : meter.points.value.length === 0
+        ? <EmptyState title="No power measurements in the last 24 hours" />
+        : (
+          <TimeSeriesChart
+            id="meter-chart"
+            label={`Power of meter ${name} over the last 24 hours`}
+            series={[{ label: name, points: meter.points.value }]}
+            unit={(meter.row.unit as string) ?? "kW"}
+            from={data.now - DAY}
+            to={data.now}
+          />
+        )}
+    </section>
+  );
+}
+
+function Equipment({ data }: { data: SiteData }) {
+  if (!data.children.ok) return null;
+  const { energySources, gridLinks, assets } = data.children.value;
+  return (
+    <div class="grid-2">
+      <section class="card">
+        <div class="card-head">
+          <h2>Energy sources and grid links</h2>
+        </div>
+        {energySources.length + gridLinks.length === 0
+          ? <EmptyState title="None registered" />
+          : (
+            <ul class="plain-list">
+              {energySources.map((s) => (
+                <li key={s.id as string}>
+                  <strong>{s.name as string}</strong>{" "}
+                  <span class="muted small">
+                    {humanize(s.sourceType as string)} · {formatKw(s.capacityKw as number)}
+                  </span>
+                </li>
+              ))}
+              {gridLinks.map((g) => (
+                <li key={g.id as string}>
+                  <strong>{g.name as string}</strong>{" "}
+                  <span class="muted small">grid link · {humanize(String(g.direction))}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+      </section>
+      <section class="card">
+        <div class="card-head">
+          <h2>Assets</h2>
+          <a class="small" href="/sites">Tree</a>
+        </div>
+        {assets.length === 0 ? <EmptyState title="No assets registered" /> : (
+          <ul class="plain-list">
+            {assets.map((a) => (
+              <li key={a.id as string}>
+                <strong>{a.name as string}</strong>{" "}
+                <span class="muted small">{humanize(a.assetType as string)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** One site. */
+export default function SitePage({ data }: PageProps<SiteData, State>) {
+  const { site } = data;
+  const live = data.latest.ok && data.latest.value.live;
+  return (
+    <>
+      <PageHead
+        title={site.name as string}
+        lead={`${humanize(site.industryType as string)} site of ${data.portfolio}`}
+      >
+        <a class="button button-ghost" href="/sites">All sites</a>
+      </PageHead>
+      <section class="card">
+        <Facts
+          items={[
+            ["Location", (site.location as string | null) ?? "—"],
+            ["Industry", humanize(site.industryType as string)],
+            ["Meters", String(data.children.ok ? data.children.value.meters.length : "—")],
+            ["Values", live ? "Live from the site actor" : "As last stored"],
+          ]}
+        />
+      </section>
+      <Figures d={data.dashboard} />
+      <section class="card">
+        <div class="card-head">
+          <h2>Meters</h2>
+        </div>
+        {!data.latest.ok && (
+          <ErrorState
+            title="Latest values could not be read"
+            message={data.latest.error}
+          />
+        )}
+        <Meters data={data} />
+      </section>
+      <MeterChart data={data} />
+      <Equipment data={data} />
+      {data.recommendations.length > 0 && (
+        <section class="card">
+          <div class="card-head">
+            <h2>Recommendations</h2>
+          </div>
+          <ul class="plain-list">
+            {data.recommendations.map((r) => (
+              <li key={r.id as string}>
+                <strong>{r.title as string}</strong> <Badge tone="info">{humanize(String(r.priority))}</Badge>
+                <div class="muted small">{r.description as string}</div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
