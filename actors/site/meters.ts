@@ -121,53 +121,76 @@ export function onMeasurement(state: SiteState, m: SiteMeasurement, ctx: ActorCo
   const inOrder = m.ts > before.lastTs;
   const rolled = addReading(before.rollup, m.ts, m.value, inOrder);
   effects.push(...rollupWrites("meter", m.meterId, m.metric, rolled.rows));
-  let metric: MetricState = { ...before, rollup: rolled.state };
-  let meterState: MeterState = { ...previous, lastSeenAt: now };
-  let alerts = state.alerts;
-  if (inOrder) {
-    // a redelivery or a late reading is stored (idempotently) and rolled up, but judges nothing
-    effects.push(latest(state.id, meter, m, unit));
-    metric = { ...metric, lastTs: m.ts };
-    if (m.quality !== "bad") {
-      const settings = meter.detection.baseline;
-      const judged = judge(alerts, meterEntity(state.id, m.meterId), {
-        name: `${state.config.name} / ${meter.name}`,
-        metric: m.metric,
-        value: m.value,
-        ts: m.ts,
-        baseline: baselineValue(before.baseline, settings),
-        spike: meter.detection.spike,
-        spikeKey: alertKeys.spike(m.meterId, m.metric),
-        limits: limits(state.config, m.meterId, m.metric),
-        ruleStates: before.rules,
-      }, ctx);
-      alerts = judged.alerts;
-      effects.push(...judged.effects);
-      metric = {
-        ...metric,
-        rules: judged.ruleStates,
-        baseline: addToBaseline(before.baseline, m.value, settings),
-      };
-      if (m.metric === "power") {
-        meterState.power = { kw: toKw(m.value, unit), ts: m.ts };
-        effects.push({ type: "timer", name: "dashboard", at: now + DASHBOARD_REFRESH_MS });
-      }
-    }
-    if (meterState.lastEventAt === undefined || now - meterState.lastEventAt >= READING_EVENT_INTERVAL_MS) {
-      meterState = { ...meterState, lastEventAt: now };
-      effects.push(readingEvent(state.id, meter, m, unit));
-    }
-  }
-  meterState = { ...meterState, metrics: { ...previous.metrics, [m.metric]: metric } };
+  let step: Judged = {
+    alerts: state.alerts,
+    metric: { ...before, rollup: rolled.state },
+    meter: { ...previous, lastSeenAt: now },
+  };
+  // a redelivery or a late reading is stored (idempotently) and rolled up, but judges nothing
+  if (inOrder) step = judgeReading(state, meter, m, unit, step, ctx, effects);
+  let alerts = step.alerts;
   const gapKey = alertKeys.gap(m.meterId);
   if (alerts[gapKey]) {
     const r = resolveAlert(alerts, meterEntity(state.id, m.meterId), gapKey, now);
     alerts = r.alerts;
     effects.push(...r.effects);
   }
+  const meterState: MeterState = { ...step.meter, metrics: { ...previous.metrics, [m.metric]: step.metric } };
   const next: SiteState = { ...state, alerts, meters: { ...state.meters, [m.meterId]: meterState } };
   effects.push(gapTimer(next, m.meterId));
   return { state: next, effects };
+}
+
+/** What one reading changes: the site's alerts, the metric's state, the meter's state. */
+interface Judged {
+  alerts: SiteState["alerts"];
+  metric: MetricState;
+  meter: MeterState;
+}
+
+/** An in-order reading: the latest value, detectors and baseline, the power for the dashboard, an event. */
+function judgeReading(
+  state: SiteState,
+  meter: MeterConfig,
+  m: SiteMeasurement,
+  unit: string,
+  { alerts, metric, meter: meterState }: Judged,
+  ctx: ActorContext,
+  effects: Effect[],
+): Judged {
+  const now = ctx.now();
+  effects.push(latest(state.id, meter, m, unit));
+  metric = { ...metric, lastTs: m.ts };
+  if (m.quality !== "bad") {
+    const settings = meter.detection.baseline;
+    const judged = judge(alerts, meterEntity(state.id, m.meterId), {
+      name: `${state.config.name} / ${meter.name}`,
+      metric: m.metric,
+      value: m.value,
+      ts: m.ts,
+      baseline: baselineValue(metric.baseline, settings),
+      spike: meter.detection.spike,
+      spikeKey: alertKeys.spike(m.meterId, m.metric),
+      limits: limits(state.config, m.meterId, m.metric),
+      ruleStates: metric.rules,
+    }, ctx);
+    alerts = judged.alerts;
+    effects.push(...judged.effects);
+    metric = {
+      ...metric,
+      rules: judged.ruleStates,
+      baseline: addToBaseline(metric.baseline, m.value, settings),
+    };
+    if (m.metric === "power") {
+      meterState = { ...meterState, power: { kw: toKw(m.value, unit), ts: m.ts } };
+      effects.push({ type: "timer", name: "dashboard", at: now + DASHBOARD_REFRESH_MS });
+    }
+  }
+  if (meterState.lastEventAt === undefined || now - meterState.lastEventAt >= READING_EVENT_INTERVAL_MS) {
+    meterState = { ...meterState, lastEventAt: now };
+    effects.push(readingEvent(state.id, meter, m, unit));
+  }
+  return { alerts, metric, meter: meterState };
 }
 
 function readingEvent(siteId: string, meter: MeterConfig, m: SiteMeasurement, unit: string): Effect {
