@@ -7,12 +7,12 @@
  */
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { startGridPulse } from "../core/boot.ts";
+import { type RunningGridPulse, startGridPulse } from "../core/boot.ts";
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
 import type { NetworkStats, SiteDashboard } from "../domain/live.ts";
 import { topics } from "../domain/telemetry.ts";
-import { startSimulator } from "../population/simulate.ts";
+import { type Simulator, startSimulator } from "../population/simulate.ts";
 import type { Sql } from "../stores/postgres/client.ts";
 import { waitFor } from "../actors/runtime_testing.ts";
 import { insertMeter, insertSite } from "../actors/site/testing.ts";
@@ -21,9 +21,215 @@ import { insertVen, venTelemetry } from "../actors/ven/testing.ts";
 const PASSWORD = "e2e-admin-password";
 const QUIET = { spike: 0, breach: 0, gap: 0, offline: 0 };
 
+type Api = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
+
+/** Signs in as admin; returns a JSON client that fails on any error status. */
+async function signIn(url: string): Promise<Api> {
+  const login = await fetch(`${url}/api/auth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: PASSWORD }),
+  });
+  const { accessToken } = await login.json();
+  return async (method, path, body) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+/** The cast: a site with three meters, two simulated VENs of group e2e, one scripted, one outside. */
+interface Scene {
+  site: string;
+  simulated: string[];
+  scripted: string;
+  outsider: string;
+  sim: Simulator;
+  /** VENs an event message reached (every VEN's events topic is watched). */
+  reached: Set<string>;
+  stop(): Promise<void>;
+}
+
 async function addLoads(sql: Sql, venId: string): Promise<void> {
   await sql`insert into ven_loads (ven_id, load_id, load_type, capacity_kw, shed_capable_kw)
     values (${venId}, 'hvac-1', 'hvac', 120, 50), (${venId}, 'ev-1', 'ev_charger', 60, 20)`;
+}
+
+async function stage(app: RunningGridPulse): Promise<Scene> {
+  const { sql } = app.services;
+  const runtime = app.services.runtime!;
+  const site = await insertSite(sql);
+  for (const category of ["CONS", "PROD", "INJ"] as const) await insertMeter(sql, site, { category });
+  const simulated = [await insertVen(sql, { groups: ["e2e"] }), await insertVen(sql, { groups: ["e2e"] })];
+  const outsider = await insertVen(sql, { groups: ["other"] });
+  for (const id of [...simulated, outsider]) await addLoads(sql, id);
+  await runtime.upsert("site", site);
+  for (const id of [...simulated, outsider]) await runtime.upsert("ven", id);
+  const sim = await startSimulator({
+    sql,
+    mqttUrl: app.mqttUrl,
+    log: silentLogger,
+    intervalMs: 400,
+    anomalies: QUIET,
+    optInRate: 1,
+    onStats: () => {},
+  });
+  // Added after the simulator loaded its VENs, so the test plays it: it reports, and opts out.
+  const scripted = await insertVen(sql, { groups: ["e2e"] });
+  await runtime.upsert("ven", scripted);
+  const device = await mqtt.connectAsync(app.mqttUrl, { clientId: `e2e-${crypto.randomUUID().slice(0, 8)}` });
+  const reached = new Set<string>();
+  device.on("message", (topic, payload) => {
+    if (payload.length === 0) return; // a cleared retained message
+    const venId = topic.split("/")[2];
+    const event = JSON.parse(new TextDecoder().decode(payload));
+    reached.add(venId);
+    if (venId !== scripted || event.status === "cancelled") return;
+    const answer = JSON.stringify({ opt: "optOut", reason: "e2e" });
+    device.publish(topics.venEventResponse(scripted, event.id), answer, { qos: 1 });
+  });
+  await device.subscribeAsync(topics.venEvents("+"), { qos: 1 });
+  const ticker = setInterval(() => {
+    device.publish(topics.venTelemetry(scripted), JSON.stringify(venTelemetry(Date.now(), 90)), { qos: 1 });
+  }, 400);
+  return {
+    site,
+    simulated,
+    scripted,
+    outsider,
+    sim,
+    reached,
+    async stop() {
+      clearInterval(ticker);
+      await device.endAsync();
+      await sim.stop();
+    },
+  };
+}
+
+/** `/api/stats/network` and the site's dashboard move with the simulator. */
+async function assertLive(api: Api, scene: Scene): Promise<void> {
+  const stats = () => api("GET", "/api/stats/network") as Promise<NetworkStats>;
+  const first = await waitFor(
+    async () => {
+      const s = await stats();
+      return s.online === 4 && s.usedPowerKw > 0 && s;
+    },
+    "four VENs online",
+    60_000,
+    200,
+  );
+  assert.equal(first.vens, 4);
+  const moved = await waitFor(
+    async () => {
+      const s = await stats();
+      return s.usedPowerKw !== first.usedPowerKw && s;
+    },
+    "network stats to change",
+    30_000,
+    500,
+  );
+  assert.ok(moved.shedCapableKw > 0);
+  const dashboard = async () =>
+    ((await api("GET", `/api/sites/${scene.site}/dashboard`)) as { dashboard: SiteDashboard | null })
+      .dashboard;
+  const d1 = await waitFor(async () => (await dashboard()) ?? undefined, "a dashboard", 30_000, 200);
+  assert.ok(d1.consumptionKw > 0 && d1.productionKw > 0);
+  const d2 = await waitFor(
+    async () => {
+      const d = await dashboard();
+      return d && d.ts !== d1.ts && d;
+    },
+    "the dashboard to change",
+    30_000,
+    200,
+  );
+  assert.notDeepEqual(d2, d1);
+}
+
+/** Posts an event for group e2e starting in 4 s (time for the answers): SIMPLE level 3, 30 s. */
+async function postEvent(api: Api): Promise<string> {
+  const program = await api("POST", "/api/programs", {
+    programName: `e2e-${crypto.randomUUID().slice(0, 8)}`,
+  });
+  const created = await api("POST", "/api/events", {
+    programId: program.id,
+    eventName: "E2E peak",
+    intervalPeriod: { start: new Date(Date.now() + 4_000).toISOString(), duration: "PT30S" },
+    intervals: [{ id: 0, payloads: [{ type: "SIMPLE", values: [3] }] }],
+    targets: { groups: ["e2e"] },
+  });
+  assert.equal(created.participantCount, 3);
+  return created.id as string;
+}
+
+/** The answers: the simulated VENs opt in, the scripted one out; only the targeted VENs were reached. */
+async function assertAnswers(sql: Sql, scene: Scene, eventId: string): Promise<void> {
+  const answers = await waitFor(
+    async () => {
+      const rows = await sql<{ ven_id: string; opt: string }[]>`
+      select ven_id, opt from adr_participation where event_id = ${eventId} and opt <> 'pending'`;
+      return rows.length === 3 && rows;
+    },
+    "three answers",
+    30_000,
+    200,
+  );
+  assert.deepEqual(
+    Object.fromEntries(answers.map((r) => [r.ven_id, r.opt])),
+    { [scene.simulated[0]]: "optIn", [scene.simulated[1]]: "optIn", [scene.scripted]: "optOut" },
+  );
+  assert.deepEqual(
+    [...scene.reached].sort(),
+    [...scene.simulated, scene.scripted].sort(),
+    "exactly the targets",
+  );
+  assert.equal(scene.sim.stats().responses, 2, "the simulated VENs answered");
+}
+
+/** While the event runs: it counts in the network stats, and the opted-in VENs' shed is recorded. */
+async function assertDelivered(api: Api, sql: Sql, scene: Scene, eventId: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const s = (await api("GET", "/api/stats/network")) as NetworkStats;
+      return s.activeEvents === 1;
+    },
+    "the event in progress in the network stats",
+    30_000,
+    200,
+  );
+  const delivered = await waitFor(
+    async () => {
+      const rows = await sql<{ ven_id: string; delivered_shed_kw: number }[]>`
+      select ven_id, delivered_shed_kw from adr_participation where event_id = ${eventId} and samples >= 5`;
+      return rows.length === 2 && rows;
+    },
+    "delivered shed of both opted-in VENs",
+    60_000,
+    200,
+  );
+  for (const row of delivered) {
+    assert.ok(scene.simulated.includes(row.ven_id));
+    assert.ok(row.delivered_shed_kw > 10, `VEN ${row.ven_id} delivered ${row.delivered_shed_kw} kW`);
+  }
+  type Participant = {
+    venId: string;
+    opt: string;
+    deliveredShedKw: number | null;
+    baselineKw: number | null;
+  };
+  const event = await api("GET", `/api/events/${eventId}`);
+  const byVen = Object.fromEntries((event.participants as Participant[]).map((p) => [p.venId, p]));
+  for (const id of scene.simulated) {
+    assert.equal(byVen[id].opt, "optIn");
+    assert.ok(byVen[id].deliveredShedKw! > 10 && byVen[id].baselineKw! > byVen[id].deliveredShedKw!);
+  }
+  assert.deepEqual([byVen[scene.scripted].opt, byVen[scene.scripted].deliveredShedKw], ["optOut", null]);
 }
 
 Deno.test("with the simulator, network stats and a site dashboard change live; an ADR event reaches its VENs, they answer, shed is delivered", async () => {
@@ -39,192 +245,17 @@ Deno.test("with the simulator, network stats and a site dashboard change live; a
     LOG_LEVEL: "warn",
   });
   const app = await startGridPulse(config, { log: silentLogger, print: () => {}, seed: false });
-  const { sql } = app.services;
-  const runtime = app.services.runtime!;
-  let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
-  let device: mqtt.MqttClient | undefined;
-  let ticker: ReturnType<typeof setInterval> | undefined;
+  let scene: Scene | undefined;
   try {
-    const login = await fetch(`${app.url}/api/auth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: PASSWORD }),
-    });
-    const { accessToken } = await login.json();
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${app.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const json = await res.json();
-      assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
-
-    // A site with three meters and two simulated VENs of group e2e, and one VEN outside the group.
-    const site = await insertSite(sql);
-    for (const category of ["CONS", "PROD", "INJ"] as const) await insertMeter(sql, site, { category });
-    const simulated = [await insertVen(sql, { groups: ["e2e"] }), await insertVen(sql, { groups: ["e2e"] })];
-    const outsider = await insertVen(sql, { groups: ["other"] });
-    for (const id of [...simulated, outsider]) await addLoads(sql, id);
-    await runtime.upsert("site", site);
-    for (const id of [...simulated, outsider]) await runtime.upsert("ven", id);
-    sim = await startSimulator({
-      sql,
-      mqttUrl: app.mqttUrl,
-      log: silentLogger,
-      intervalMs: 400,
-      anomalies: QUIET,
-      optInRate: 1,
-      onStats: () => {},
-    });
-
-    // A VEN of the group the simulator does not know (added after it started): the test plays it, and
-    // opts out. Every VEN's events topic is watched to see who the event reaches.
-    const scripted = await insertVen(sql, { groups: ["e2e"] });
-    await runtime.upsert("ven", scripted);
-    device = await mqtt.connectAsync(app.mqttUrl, { clientId: `e2e-${crypto.randomUUID().slice(0, 8)}` });
-    const reached = new Set<string>();
-    device.on("message", (topic, payload) => {
-      const venId = topic.split("/")[2];
-      if (payload.length === 0) return;
-      const event = JSON.parse(new TextDecoder().decode(payload));
-      reached.add(venId);
-      if (venId === scripted && event.status !== "cancelled") {
-        device!.publish(
-          topics.venEventResponse(scripted, event.id),
-          JSON.stringify({ opt: "optOut", reason: "e2e" }),
-          {
-            qos: 1,
-          },
-        );
-      }
-    });
-    await device.subscribeAsync(topics.venEvents("+"), { qos: 1 });
-    ticker = setInterval(() => {
-      device!.publish(topics.venTelemetry(scripted), JSON.stringify(venTelemetry(Date.now(), 90)), {
-        qos: 1,
-      });
-    }, 400);
-
-    // Live: the network statistics and the site dashboard move with the simulator.
-    const stats = () => api("GET", "/api/stats/network") as Promise<NetworkStats>;
-    const first = await waitFor(
-      async () => {
-        const s = await stats();
-        return s.online === 4 && s.usedPowerKw > 0 && s;
-      },
-      "four VENs online",
-      60_000,
-      200,
-    );
-    assert.equal(first.vens, 4);
-    const moved = await waitFor(
-      async () => {
-        const s = await stats();
-        return s.usedPowerKw !== first.usedPowerKw && s;
-      },
-      "network stats to change",
-      30_000,
-      500,
-    );
-    assert.ok(moved.shedCapableKw > 0);
-    const dashboard = () =>
-      api("GET", `/api/sites/${site}/dashboard`) as Promise<{ dashboard: SiteDashboard | null }>;
-    const d1 = await waitFor(
-      async () => (await dashboard()).dashboard ?? undefined,
-      "a dashboard",
-      30_000,
-      200,
-    );
-    assert.ok(d1.consumptionKw > 0 && d1.productionKw > 0);
-    const d2 = await waitFor(
-      async () => {
-        const d = (await dashboard()).dashboard;
-        return d && d.ts !== d1.ts && d;
-      },
-      "the dashboard to change",
-      30_000,
-      200,
-    );
-    assert.notDeepEqual(d2, d1);
-
-    // The ADR event, through the API: starts in 4 s (time for answers), SIMPLE level 3, for group e2e.
-    const program = await api("POST", "/api/programs", {
-      programName: `e2e-${crypto.randomUUID().slice(0, 8)}`,
-    });
-    const created = await api("POST", "/api/events", {
-      programId: program.id,
-      eventName: "E2E peak",
-      intervalPeriod: { start: new Date(Date.now() + 4_000).toISOString(), duration: "PT30S" },
-      intervals: [{ id: 0, payloads: [{ type: "SIMPLE", values: [3] }] }],
-      targets: { groups: ["e2e"] },
-    });
-    assert.equal(created.participantCount, 3);
-    const answers = await waitFor(
-      async () => {
-        const rows = await sql<{ ven_id: string; opt: string }[]>`
-        select ven_id, opt from adr_participation where event_id = ${created.id} and opt <> 'pending'`;
-        return rows.length === 3 && rows;
-      },
-      "three answers",
-      30_000,
-      200,
-    );
-    assert.deepEqual(
-      Object.fromEntries(answers.map((r) => [r.ven_id, r.opt])),
-      { [simulated[0]]: "optIn", [simulated[1]]: "optIn", [scripted]: "optOut" },
-    );
-    assert.deepEqual([...reached].sort(), [...simulated, scripted].sort(), "exactly the targeted VENs");
-    assert.equal(sim.stats().responses, 2, "the simulated VENs answered");
-
-    // During the event the opted-in VENs shed: their delivered shed is recorded as it runs.
-    const during = await waitFor(
-      async () => {
-        const s = await stats();
-        return s.activeEvents === 1 && s;
-      },
-      "the event in progress in the network stats",
-      30_000,
-      200,
-    );
-    assert.equal(during.activeEvents, 1);
-    const delivered = await waitFor(
-      async () => {
-        const rows = await sql<{ ven_id: string; delivered_shed_kw: number; samples: number }[]>`
-        select ven_id, delivered_shed_kw, samples from adr_participation
-        where event_id = ${created.id} and samples >= 5`;
-        return rows.length === 2 && rows;
-      },
-      "delivered shed of both opted-in VENs",
-      60_000,
-      200,
-    );
-    for (const row of delivered) {
-      assert.ok(simulated.includes(row.ven_id));
-      assert.ok(row.delivered_shed_kw > 10, `VEN ${row.ven_id} delivered ${row.delivered_shed_kw} kW`);
-    }
-    const event = await api("GET", `/api/events/${created.id}`);
-    const byVen = Object.fromEntries(
-      (event.participants as {
-        venId: string;
-        opt: string;
-        deliveredShedKw: number | null;
-        baselineKw: number | null;
-      }[])
-        .map((p) => [p.venId, p]),
-    );
-    for (const id of simulated) {
-      assert.equal(byVen[id].opt, "optIn");
-      assert.ok(byVen[id].deliveredShedKw! > 10 && byVen[id].baselineKw! > byVen[id].deliveredShedKw!);
-    }
-    assert.deepEqual([byVen[scripted].opt, byVen[scripted].deliveredShedKw], ["optOut", null]);
-    assert.ok(!reached.has(outsider));
+    const api = await signIn(app.url);
+    scene = await stage(app);
+    await assertLive(api, scene);
+    const eventId = await postEvent(api);
+    await assertAnswers(app.services.sql, scene, eventId);
+    await assertDelivered(api, app.services.sql, scene, eventId);
+    assert.ok(!scene.reached.has(scene.outsider));
   } finally {
-    clearInterval(ticker);
-    await device?.endAsync();
-    await sim?.stop();
+    await scene?.stop();
     await app.stop();
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
