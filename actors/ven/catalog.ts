@@ -64,6 +64,31 @@ function schedule(row: Omit<EventRow, "ven_id">): VenEventSchedule {
   return { id: row.id, name: row.event_name, start, end: start + row.duration_s * 1000, opt: row.opt };
 }
 
+/**
+ * The pre-event baseline of each started event from `ven_telemetry` (mean used power in the VEN's
+ * window before the start): an actor that starts, or hears of an event, after its start has not seen it.
+ */
+async function withBaselines(
+  sql: Sql,
+  items: { venId: string; schedule: VenEventSchedule; windowS: number }[],
+): Promise<void> {
+  const started = items.filter((i) => i.schedule.start <= Date.now());
+  if (started.length === 0) return;
+  const rows = await sql<{ i: number; baseline: number | null }[]>`
+    select u.i, (select avg(t.used_power_kw) from ven_telemetry t
+                 where t.ven_id = u.ven_id and t.ts >= to_timestamp((u.start - u.window_s * 1000) / 1000.0)
+                   and t.ts < to_timestamp(u.start / 1000.0))::float8 as baseline
+    from unnest(${typedArray(started.map((_, i) => i), "int4")}::int4[],
+                ${typedArray(started.map((s) => s.venId), "uuid")}::uuid[],
+                ${typedArray(started.map((s) => s.schedule.start), "float8")}::float8[],
+                ${
+    typedArray(started.map((s) => s.windowS), "float8")
+  }::float8[]) as u(i, ven_id, start, window_s)`;
+  for (const { i, baseline } of rows) {
+    if (baseline !== null) started[i].schedule.baselineKw = Math.round(baseline * 1e6) / 1e6;
+  }
+}
+
 async function listIds(sql: Sql): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`select id from vens where active`;
   return rows.map((r) => r.id);
@@ -87,8 +112,13 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, VenConf
     where a.ven_id = any(${list}::uuid[]) and e.status <> 'cancelled'
       and e.start_at + make_interval(secs => e.duration_s) > now()
     order by e.start_at, e.id`;
+  const started: Parameters<typeof withBaselines>[1] = [];
   for (const v of vens) {
     const { detection, problems } = parseVenDetection(json(v.detection));
+    const schedules = events.filter((e) => e.ven_id === v.id).map(schedule);
+    for (const s of schedules) {
+      started.push({ venId: v.id, schedule: s, windowS: detection.event.baselineWindowS });
+    }
     out.set(v.id, {
       name: v.display_name ?? v.ven_name,
       expectedIntervalS: v.expected_interval_s,
@@ -103,9 +133,10 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, VenConf
         durationS: r.duration_s,
         severity: r.severity,
       })),
-      events: events.filter((e) => e.ven_id === v.id).map(schedule),
+      events: schedules,
     });
   }
+  await withBaselines(sql, started);
   return out;
 }
 
@@ -121,7 +152,11 @@ async function prepareCommand(sql: Sql, venId: string, command: ActorCommand): P
     where e.id = ${command.eventId}`;
   if (!row) return { ...command, status: "deleted" };
   if (row.status === "cancelled" || row.opt === null) return { ...command, status: "cancelled" };
-  return { ...command, status: row.status, event: schedule({ ...row, opt: row.opt }) };
+  const event = schedule({ ...row, opt: row.opt });
+  const [ven] = await sql<{ detection: unknown }[]>`select detection from vens where id = ${venId}`;
+  const windowS = parseVenDetection(json(ven?.detection)).detection.event.baselineWindowS;
+  await withBaselines(sql, [{ venId, schedule: event, windowS }]);
+  return { ...command, status: row.status, event };
 }
 
 /** The VEN catalog. */

@@ -57,6 +57,29 @@ for (const backend of pgBackends()) {
         },
       );
       await t.step(
+        "an event that started before the actor did carries its baseline from ven_telemetry",
+        async () => {
+          const ven = await insertVen(sql, { detection: { event: { baselineWindowS: 600 } } });
+          const start = Date.now() - 60_000;
+          const event = await insertAdrEvent(sql, [ven], {
+            start: new Date(start),
+            durationS: 600,
+            status: "active",
+          });
+          for (const [dt, kw] of [[-700_000, 500], [-500_000, 80], [-100_000, 100], [30_000, 10]]) {
+            await sql`insert into ven_telemetry (ven_id, ts, used_power_kw, shed_power_kw, raw)
+            values (${ven}, ${new Date(start + dt)}, ${kw}, 0, '{}')`;
+          }
+          const [schedule] = (await venCatalog.loadConfigs(sql, [ven])).get(ven)!.events;
+          assert.equal(schedule.baselineKw, 90, "the mean of the 600 s before the start");
+          const prepared = await venCatalog.prepareCommand!(sql, ven, {
+            type: "event.changed",
+            eventId: event,
+          });
+          assert.equal((prepared.event as { baselineKw: number }).baselineKw, 90);
+        },
+      );
+      await t.step(
         "venCatalog.prepareCommand() completes event.changed with the schedule, or says it is gone",
         async () => {
           const [ven, stranger] = [await insertVen(sql), await insertVen(sql)];

@@ -54,6 +54,11 @@ export interface VenEventSchedule {
   /** Epoch ms (start + duration). */
   end: number;
   opt: Opt;
+  /**
+   * For an event that has started: the mean used power of the baseline window before its start, from
+   * `ven_telemetry` (an actor that starts during an event has not seen that window itself).
+   */
+  baselineKw?: number;
 }
 
 /** Everything a VEN actor is configured with; structured-clonable (sent to the worker hosts). */

@@ -94,6 +94,9 @@ function learn(state: VenState, schedule: VenEventSchedule, effects: Effect[]): 
   let p: Participation;
   if (known && known.start === schedule.start) {
     p = withOpt({ ...known, name: schedule.name, end: schedule.end, cancelled: false }, opt);
+    if (p.baselineKw === undefined && schedule.baselineKw !== undefined) {
+      p = { ...p, baselineKw: schedule.baselineKw };
+    }
   } else {
     p = replay(newParticipation({ ...schedule, opt }), state.recent, sampleOptions(state));
     if (p.samples > 0) effects.push(progressRow(state.id, p));

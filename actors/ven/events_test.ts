@@ -139,3 +139,14 @@ Deno.test("VEN actor: a cancelled event stops being measured and leaves the live
   assert.deepEqual(activeEvents(), []);
   await h.stop();
 });
+
+Deno.test("VEN actor: an event that started before the actor did is measured against the catalog's baseline", async () => {
+  const { h, t0, event, notify, run, progress } = await scripted();
+  h.advance(130_000);
+  await notify("active", { ...event, baselineKw: 90 });
+  run(t0 + 170_000, () => 50);
+  const last = progress().at(-1)!;
+  assert.equal(last.baseline_kw, 90);
+  assert.equal(last.delivered_shed_kw, 40);
+  await h.stop();
+});

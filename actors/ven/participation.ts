@@ -4,7 +4,8 @@
  *
  * - Pre-event baseline: the mean used power over the `windowMs` before the event's start, accumulated
  *   as samples arrive (and seeded from the recent samples when the actor learns of the event late);
- *   with no sample in that window, the rolling baseline of used power at the event's first sample.
+ *   for an event that started before the actor could see that window, the catalog's mean from
+ *   `ven_telemetry`; with neither, the rolling baseline of used power at the event's first sample.
  * - During the event (start <= ts < end), each sample delivers `max(0, baseline - used)` kW; its
  *   energy is that power over the time since the previous sample (or since the start), capped at
  *   `maxStepMs` so a silent VEN is not credited with the whole silence.
@@ -26,12 +27,12 @@ import type { Opt, VenEventSchedule } from "./config.ts";
 export type UsedSample = [number, number];
 
 /** A VEN's participation in one event. */
-export interface Participation extends VenEventSchedule {
+export interface Participation extends Omit<VenEventSchedule, "baselineKw"> {
   /** Cancelled (or no longer targeting this VEN): nothing more is measured. */
   cancelled: boolean;
   /** Used power before the start: sum and count of the samples in the baseline window. */
   pre: { sum: number; count: number };
-  /** Fixed at the first sample in the event; null when no baseline could be had. */
+  /** From the schedule (an event already started), else fixed at the first sample in it; null: none. */
   baselineKw?: number | null;
   /** Samples counted in the event. */
   samples: number;
