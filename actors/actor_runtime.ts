@@ -297,7 +297,8 @@ export class RuntimeCore implements ActorRuntime {
     const byKind = new Map<ActorKind, string[]>();
     for (const shard of shards) {
       for (const entry of this.#registry.inShard(shard)) {
-        byKind.set(entry.kind, [...byKind.get(entry.kind) ?? [], entry.id]);
+        const ids = byKind.get(entry.kind) ?? byKind.set(entry.kind, []).get(entry.kind)!;
+        ids.push(entry.id); // push, not spread: 100,000 actors made a spread per entry quadratic
       }
     }
     for (const [kind, ids] of byKind) {

@@ -241,3 +241,23 @@ Deno.test("createRuntime() fails with StoreUnavailableError when the broker is u
       StoreUnavailableError,
     );
   }));
+
+Deno.test("a main isolate busy past the heartbeat timeout does not count as the workers' silence", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const broker = await testBroker();
+    await insertPlant(sql);
+    const rt = await startRuntime(sql, broker.url, { heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400 });
+    try {
+      // what loading 100,000 actors did to the main isolate: nothing else runs for three timeouts
+      const until = Date.now() + 1_200;
+      while (Date.now() < until) { /* busy */ }
+      await new Promise((r) => setTimeout(r, 400)); // heartbeats go on: replies arrive and are read
+      const stats = rt.runtime.stats();
+      assert.equal(stats.workerRestarts, 0, "no worker was restarted for the main isolate's stall");
+      assert.equal(rt.runtime.check().state, "up");
+    } finally {
+      await rt.stop();
+      await purgeSessions(broker.url, rt.prefix, 8);
+      await broker.close();
+    }
+  }));

@@ -83,6 +83,7 @@ export class Supervisor {
   #slots: Slot[];
   #nextReq = 1;
   #heartbeat?: ReturnType<typeof setInterval>;
+  #lastBeat = 0;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #stopping = false;
   /** Worker restarts since start. */
@@ -278,8 +279,15 @@ export class Supervisor {
 
   #beat(): void {
     const now = Date.now();
+    // A late tick means the main isolate itself was busy (loading 100,000 actors, a long GC): the
+    // workers' replies may be waiting unread in its queue. That stall is not the workers' silence.
+    const stalled = this.#lastBeat === 0
+      ? 0
+      : Math.max(0, now - this.#lastBeat - this.#o.heartbeatIntervalMs);
+    this.#lastBeat = now;
     for (const slot of this.#slots) {
       if (slot.state !== "running" || !slot.worker) continue;
+      slot.lastPong = Math.min(now, slot.lastPong + stalled);
       if (now - slot.lastPong > this.#o.heartbeatTimeoutMs) {
         this.#fail(slot, `no heartbeat reply for ${now - slot.lastPong} ms`);
         continue;
@@ -337,7 +345,7 @@ export class Supervisor {
     for (const shard of shards) {
       const n = this.ownerOf(shard);
       if (n === undefined) continue;
-      byWorker.set(n, [...byWorker.get(n) ?? [], shard]);
+      (byWorker.get(n) ?? byWorker.set(n, []).get(n)!).push(shard);
     }
     for (const [n, moved] of byWorker) {
       const slot = this.#slots[n];
