@@ -49,7 +49,10 @@ export interface RuntimeOptions {
   heartbeatIntervalMs?: number;
   /** @default {10000} */
   heartbeatTimeoutMs?: number;
-  /** Record telemetry for unknown ids as rejected (one more session on the wildcards). @default {true} */
+  /**
+   * Record telemetry for unknown ids as rejected (one more session on the wildcards, which doubles the
+   * broker's deliveries). @default {config.mqtt.catchAll: MQTT_CATCH_ALL, on}
+   */
   catchAll?: boolean;
   /** Group commit size bound, in messages. @default {20000} */
   writerMaxMessages?: number;
@@ -76,7 +79,7 @@ export async function createRuntime(
   // MQTT_URL first: the publisher's url is masked (no password), fine only for the embedded broker.
   const mqttUrl = options.mqttUrl ?? config.mqtt.url ?? services.mqtt?.url;
   if (!mqttUrl) throw new TypeError("createRuntime needs a broker: set options.mqttUrl or services.mqtt");
-  const catchAll = options.catchAll ?? true;
+  const catchAll = options.catchAll ?? config.mqtt.catchAll;
   const runtime = new RuntimeCore({
     services,
     log: services.log.child({ component: "runtime" }),

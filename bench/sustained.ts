@@ -124,7 +124,9 @@ export async function measureSustainedIngest(options: SustainedOptions): Promise
   const grant = (async () => {
     while (running) {
       publisher.credit((await counter.estimate()) - baseEstimate + options.maxBacklog);
-      await new Promise((r) => setTimeout(r, 20));
+      // Every 100 ms, not 20: each poll renders the app's whole /metrics, work a real deployment does
+      // once per scrape interval. The backlog (20,000) covers 100 ms up to 200,000 msg/s.
+      await new Promise((r) => setTimeout(r, 100));
     }
   })();
   publisher.credit(options.maxBacklog);

@@ -55,6 +55,7 @@ export const ENV_SCHEMA = z.object({
   REDIS_URL: optional(url(["redis:", "rediss:"])),
   MQTT_URL: optional(url(["mqtt:", "tcp:"])),
   MQTT_EMBEDDED_PORT: optional(port),
+  MQTT_CATCH_ALL: optional(onOff),
   DATA_DIR: optional(z.string().trim().min(1)).transform((v) => v ?? "./data"),
   ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   JWT_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
@@ -82,8 +83,12 @@ export interface Config {
   mongo: { url?: string; db: string };
   influx?: { url: string; token: string; org: string; bucket: string };
   redis: { url?: string };
-  /** `embeddedPort` undefined: the embedded broker takes 1883, or a free port when 1883 is taken. */
-  mqtt: { url?: string; embeddedPort?: number };
+  /**
+   * `embeddedPort` undefined: the embedded broker takes 1883, or a free port when 1883 is taken.
+   * `catchAll`: one more session subscribed to every kind's wildcard records telemetry for unknown ids
+   * (it doubles the broker's deliveries; off, such telemetry is not received at all).
+   */
+  mqtt: { url?: string; embeddedPort?: number; catchAll: boolean };
   adminPassword?: string;
   jwtSecret?: string;
   /** Whether the live simulator runs inside the app; defaults to on for embedded defaults, else off. */
@@ -138,7 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { url: e.INFLUX_URL, token: e.INFLUX_TOKEN!, org: e.INFLUX_ORG!, bucket: e.INFLUX_BUCKET! }
       : undefined,
     redis: { url: e.REDIS_URL },
-    mqtt: { url: e.MQTT_URL, embeddedPort: e.MQTT_EMBEDDED_PORT },
+    mqtt: { url: e.MQTT_URL, embeddedPort: e.MQTT_EMBEDDED_PORT, catchAll: e.MQTT_CATCH_ALL ?? true },
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: e.JWT_SECRET,
     simulate: e.SIMULATE ?? embedded,

@@ -19,6 +19,7 @@ Deno.test("loadConfig() gives the embedded defaults for an empty environment", (
   assert.equal(c.redis.url, undefined);
   assert.equal(c.mqtt.url, undefined);
   assert.equal(c.mqtt.embeddedPort, undefined);
+  assert.equal(c.mqtt.catchAll, true);
   assert.equal(c.influx, undefined);
   assert.equal(c.mongo.db, "gridpulse");
   assert.equal(c.simulate, true);
@@ -29,6 +30,11 @@ Deno.test("loadConfig() gives the embedded defaults for an empty environment", (
 Deno.test("loadConfig() turns the simulator off by default when external services are configured", () => {
   assert.equal(loadConfig({ DATABASE_URL: "postgres://h/db" }).simulate, false);
   assert.equal(loadConfig({ DATABASE_URL: "postgres://h/db", SIMULATE: "on" }).simulate, true);
+});
+
+Deno.test("loadConfig() reads MQTT_CATCH_ALL as on or off", () => {
+  assert.equal(loadConfig({ MQTT_CATCH_ALL: "off" }).mqtt.catchAll, false);
+  assert.equal(loadConfig({ MQTT_CATCH_ALL: "ON" }).mqtt.catchAll, true);
 });
 
 Deno.test("loadConfig() treats empty values as unset", () => {
@@ -55,6 +61,7 @@ const BAD: Array<[Record<string, string>, RegExp]> = [
   [{ ADMIN_PASSWORD: "short" }, /^ADMIN_PASSWORD: must be at least 8 characters/],
   [{ JWT_SECRET: "short" }, /^JWT_SECRET: must be at least 32 characters/],
   [{ SIMULATE: "maybe" }, /^SIMULATE: must be on or off/],
+  [{ MQTT_CATCH_ALL: "sometimes" }, /^MQTT_CATCH_ALL: must be on or off/],
   [{ SIMULATE_RATE: "0" }, /^SIMULATE_RATE: must be positive/],
   [{ WORKERS: "0" }, /^WORKERS: must be positive/],
   [{ SHARDS: "100000" }, /^SHARDS: must be at most 4096/],

@@ -15,7 +15,11 @@ export const { handler, openapi } = route({
       plant_id: Uuid.optional(),
       metric_type: z.string().max(40).optional(),
     }),
-    response: paged(MeterReading, "MeterReadingPage"),
+    response: paged(MeterReading, "MeterReadingPage").extend({
+      totalCapped: z.boolean().describe(
+        "True when more readings match than were counted: `total` is then the count's cap (10,000)",
+      ),
+    }).meta({ id: "MeterReadingPage" }),
   }, async ({ services, query }) => {
     const { page, page_size, hours } = query;
     const result = await recentMeterReadings(services.sql, {

@@ -35,14 +35,31 @@ for (const backend of pgBackends()) {
         from generate_series(0, 59) i`;
 
       await t.step("meter-readings/recent: the last hours only, newest first", async () => {
-        const page = await api.json<{ items: { value: number }[]; total: number }>(
+        const page = await api.json<{ items: { value: number }[]; total: number; totalCapped: boolean }>(
           "GET",
           `/api/meter-readings/recent?plant_id=${plant.id}`,
           { as: "viewer" },
         );
         assert.equal(page.total, 1);
+        assert.equal(page.totalCapped, false);
         assert.equal(page.items[0].value, 4.2);
         await api.problem("GET", "/api/meter-readings/recent?hours=169", 400, { as: "viewer" });
+      });
+      await t.step("meter-readings/recent: counting stops at 10,000, the page stays exact", async () => {
+        const [busy] =
+          await sql`insert into plants (name, asset_type, capacity_mw) values ('Busy', 'wind', 5) returning id`;
+        await sql`insert into meter_readings (plant_id, ts, value)
+          select ${busy.id}, now() - make_interval(secs => i), i from generate_series(1, 10005) i`;
+        const page = await api.json<{ items: { value: number }[]; total: number; totalCapped: boolean }>(
+          "GET",
+          `/api/meter-readings/recent?plant_id=${busy.id}&page=3&page_size=2`,
+          { as: "viewer" },
+        );
+        assert.deepEqual({ total: page.total, totalCapped: page.totalCapped }, {
+          total: 10_000,
+          totalCapped: true,
+        });
+        assert.deepEqual(page.items.map((r) => r.value), [5, 6], "newest first, the third page of two");
       });
       await t.step("telemetry/readings raw: a range, oldest first, paged", async () => {
         const q = `start_time=${iso(BASE)}&end_time=${

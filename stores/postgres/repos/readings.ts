@@ -8,20 +8,29 @@ import type { Interval } from "../../../domain/common.ts";
 import type { Sql } from "../client.ts";
 import { type Entity, fromRow, whereClause } from "./crud.ts";
 
-/** Plant readings since `since`, newest first. */
+/** Counting the readings of a window stops here: a day of a large fleet is millions of rows. */
+export const RECENT_COUNT_CAP = 10_000;
+
+/**
+ * Plant readings since `since`, newest first. `total` is exact up to {@linkcode RECENT_COUNT_CAP};
+ * past it `total` is the cap and `totalCapped` is true (the page itself is always exact).
+ */
 export async function recentMeterReadings(
   sql: Sql,
   filter: { since: Date; plantId?: string; metricType?: string },
   page: { limit: number; offset: number },
-): Promise<{ items: Entity[]; total: number }> {
+): Promise<{ items: Entity[]; total: number; totalCapped: boolean }> {
   const where = whereClause(sql, { plant_id: filter.plantId, metric_type: filter.metricType }, [
     sql`ts >= ${filter.since}`,
   ]);
   const [rows, [{ total }]] = await Promise.all([
     sql`select * from meter_readings ${where} order by ts desc, plant_id limit ${page.limit} offset ${page.offset}`,
-    sql<{ total: number }[]>`select count(*)::int as total from meter_readings ${where}`,
+    sql<{ total: number }[]>`
+      select count(*)::int as total
+      from (select 1 from meter_readings ${where} limit ${RECENT_COUNT_CAP + 1}) as window_rows`,
   ]);
-  return { items: rows.map(fromRow), total };
+  const totalCapped = total > RECENT_COUNT_CAP;
+  return { items: rows.map(fromRow), total: totalCapped ? RECENT_COUNT_CAP : total, totalCapped };
 }
 
 /** Which entities' readings a telemetry query reads. */
