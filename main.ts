@@ -8,6 +8,9 @@ import { readEnvironment } from "./core/dotenv.ts";
 import { startGridPulse } from "./core/boot.ts";
 import { StoreUnavailableError } from "./core/errors.ts";
 
+/** How long a clean stop may take before the process exits anyway. */
+const STOP_GRACE_MS = 20_000;
+
 if (import.meta.main) {
   let config;
   try {
@@ -21,10 +24,20 @@ if (import.meta.main) {
     const running = await startGridPulse(config);
     let stopping = false;
     const stop = async () => {
-      if (stopping) return;
+      if (stopping) {
+        console.error("GridPulse: second signal, exiting without waiting");
+        Deno.exit(130);
+      }
       stopping = true;
-      console.log("GridPulse is stopping");
+      console.log("GridPulse is stopping (a second Ctrl-C exits at once)");
+      // Bounded: what was acknowledged is committed already; a store that does not answer must not
+      // keep the process (a container runtime would kill it anyway).
+      const deadline = setTimeout(() => {
+        console.error(`GridPulse did not stop within ${STOP_GRACE_MS / 1000} s; exiting`);
+        Deno.exit(1);
+      }, STOP_GRACE_MS);
       await running.stop();
+      clearTimeout(deadline);
       Deno.exit(0);
     };
     Deno.addSignalListener("SIGINT", stop);

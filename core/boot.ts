@@ -162,7 +162,12 @@ async function startWeb(services: Services, stack: Stack) {
   await app.fsRoutes();
   await build();
   const server = Deno.serve({ port: config.port, hostname: config.host, onListen: () => {} }, app.handler());
-  stack.push(() => server.shutdown());
+  const closing = new AbortController();
+  services.closing = closing.signal;
+  stack.push(() => {
+    closing.abort(); // open change streams end, or shutdown() would wait for their clients to leave
+    return server.shutdown();
+  });
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.addr.port}`;
   return { app, url };
 }

@@ -39,6 +39,11 @@ export interface Services {
   mqtt?: MqttPublisher;
   /** The status of every store, for `/api/ready`. */
   health(): Promise<StoreStatus[]>;
+  /**
+   * Aborted when GridPulse stops: long-lived responses (the change stream) end on it, since the HTTP
+   * server's graceful shutdown waits for every open response. Absent where nothing stops (tests).
+   */
+  closing?: AbortSignal;
 }
 
 /** The web layer's `ctx.state`. */

@@ -111,3 +111,51 @@ Deno.test("startGridPulse() refuses a second process on the same embedded data d
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("stop() ends open /api/stream connections instead of waiting for their clients", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-stop-" });
+  try {
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      MQTT_EMBEDDED_PORT: "0",
+      SIMULATE: "off",
+      ADMIN_PASSWORD: "stop-test-password",
+    });
+    const running = await startGridPulse(config, {
+      log: silentLogger,
+      print: () => {},
+      seed: false,
+      runtime: false,
+    });
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    try {
+      const login = await fetch(`${running.url}/api/auth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password: "stop-test-password" }),
+      });
+      assert.equal(login.status, 200);
+      const { accessToken } = await login.json();
+      const stream = await fetch(`${running.url}/api/stream`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      assert.equal(stream.status, 200);
+      reader = stream.body!.getReader();
+      await reader.read(); // the stream is open: its first bytes arrived
+    } finally {
+      // a dashboard left open must not hold the process: stop() ends the stream and returns
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bounded = await Promise.race([
+        running.stop().then(() => "stopped"),
+        new Promise((r) => (timer = setTimeout(() => r("still waiting after 10 s"), 10_000))),
+      ]);
+      clearTimeout(timer);
+      await reader?.cancel().catch(() => {});
+      assert.equal(bounded, "stopped");
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
