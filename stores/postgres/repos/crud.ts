@@ -35,9 +35,16 @@ export function snake(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** `plant_id` -> `plantId`. */
+const camelCache = new Map<string, string>();
+
+/** `plant_id` -> `plantId` (remembered: column names are few, and every row of every list converts them). */
 export function camel(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  let out = camelCache.get(key);
+  if (out === undefined) {
+    out = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (camelCache.size < 10_000) camelCache.set(key, out);
+  }
+  return out;
 }
 
 /** A row from the database with camelCase keys. */
