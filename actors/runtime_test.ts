@@ -246,12 +246,14 @@ Deno.test("a main isolate busy past the heartbeat timeout does not count as the 
   withTestDatabase("embedded", async ({ sql }) => {
     const broker = await testBroker();
     await insertPlant(sql);
-    const rt = await startRuntime(sql, broker.url, { heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400 });
+    // a timeout short enough to pass three times in the stall, long enough for a loaded CI machine's
+    // scheduling delays (400 ms was not: the parallel suite delayed a worker's reply past it)
+    const rt = await startRuntime(sql, broker.url, { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 1_500 });
     try {
       // what loading 100,000 actors did to the main isolate: nothing else runs for three timeouts
-      const until = Date.now() + 1_200;
+      const until = Date.now() + 4_500;
       while (Date.now() < until) { /* busy */ }
-      await new Promise((r) => setTimeout(r, 400)); // heartbeats go on: replies arrive and are read
+      await new Promise((r) => setTimeout(r, 1_000)); // heartbeats go on: replies arrive and are read
       const stats = rt.runtime.stats();
       assert.equal(stats.workerRestarts, 0, "no worker was restarted for the main isolate's stall");
       assert.equal(rt.runtime.check().state, "up");
