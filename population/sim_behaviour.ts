@@ -111,7 +111,8 @@ export function meterTick(m: SimMeter, now: number, rand: () => number, rates: A
     CONS: working,
     PROD: 0.3 + sun,
     INJ: sun * 0.8,
-    STOR: h >= 17 && h < 21 ? 1 : h >= 10 && h < 14 ? -1 : 0.1,
+    // positive while charging (domain/live.ts): midday from the sun; discharging into the evening peak
+    STOR: h >= 10 && h < 14 ? 1 : h >= 17 && h < 21 ? -1 : 0.1,
   }[
     m.category
   ];

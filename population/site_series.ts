@@ -65,12 +65,13 @@ export function meterSeries(meter: MeterDef, end: number): MeasurementRow[] {
         kw = meter.typicalKw * 2 * sun * rand();
         break;
       case "STOR": {
-        // charge (negative) midday, discharge into the evening peak
-        kw = h >= 10 && h < 14 ? -meter.typicalKw : h >= 17 && h < 21 ? meter.typicalKw : 0;
+        // domain/live.ts's convention: positive while charging (midday, from the sun), negative while
+        // discharging into the evening peak
+        kw = h >= 10 && h < 14 ? meter.typicalKw : h >= 17 && h < 21 ? -meter.typicalKw : 0;
         kw *= 0.9 + 0.2 * rand();
         soc = Math.min(
           95,
-          Math.max(10, soc - (kw / (meter.typicalKw * 4)) * STEP_MINUTES[meter.frequency] / 15),
+          Math.max(10, soc + (kw / (meter.typicalKw * 4)) * STEP_MINUTES[meter.frequency] / 15),
         );
         break;
       }
