@@ -69,8 +69,13 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
     // ADR events become active and end on their own schedule; retained MQTT messages follow them.
     const stopSweeper = startAdrEventSweeper(services);
     stack.push(() => Promise.resolve(stopSweeper()));
-    if (options.seed !== false) await seedIfEmpty(services, print);
+    // /api/ready answers from here on: until the actors listen it says what start-up is doing (503)
+    if (options.seed !== false) {
+      services.startup = "seeding the demo data (first start on an empty embedded database)";
+      await seedIfEmpty(services, print);
+    }
     if (options.runtime !== false) {
+      services.startup = "starting the actor runtime";
       // Seeding first: on embedded PGlite it holds the one connection the runtime's writer needs.
       const runtime = await createRuntime(services);
       services.runtime = runtime;
@@ -83,6 +88,7 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
       const stats = runtime.stats();
       print(`runtime    ${stats.workers} workers, ${stats.shards} shards, ${stats.actors} actors`);
     }
+    services.startup = undefined;
     if (config.simulate) startSimulation(services, print, stack);
     print(`GridPulse is running at ${url}`);
     return { services, app, url, mqttUrl: services.mqtt.url, stop: stopAll };
@@ -215,6 +221,7 @@ function describePostgres(pg: PostgresStore): string {
 }
 
 async function health(services: Services): Promise<StoreStatus[]> {
+  if (services.startup) return [startupStatus(services.startup)];
   const checks: Array<Promise<StoreStatus>> = [
     postgresStatus(services.postgres),
     services.documents.check(),
@@ -225,6 +232,20 @@ async function health(services: Services): Promise<StoreStatus[]> {
   const out = await Promise.all(checks);
   if (services.runtime) out.push(services.runtime.check());
   return out;
+}
+
+/**
+ * While GridPulse is starting: not ready, and why. (The stores are not asked meanwhile: seeding holds the
+ * embedded database's one connection, so its ping would only time out.)
+ */
+function startupStatus(doing: string): StoreStatus {
+  return {
+    store: "startup",
+    backend: "GridPulse",
+    state: "down",
+    required: true,
+    detail: `starting: ${doing}`,
+  };
 }
 
 async function postgresStatus(pg: PostgresStore): Promise<StoreStatus> {

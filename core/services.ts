@@ -44,6 +44,8 @@ export interface Services {
    * server's graceful shutdown waits for every open response. Absent where nothing stops (tests).
    */
   closing?: AbortSignal;
+  /** What start-up is still doing (seeding, starting the actors); unset once GridPulse is running. */
+  startup?: string;
 }
 
 /** The web layer's `ctx.state`. */

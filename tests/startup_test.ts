@@ -6,21 +6,53 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../core/config.ts";
 import { startGridPulse } from "../core/boot.ts";
 import { silentLogger } from "../core/log.ts";
+import { freePort } from "../mqtt/testing.ts";
 
-function embeddedConfig(dataDir: string) {
+function embeddedConfig(dataDir: string, port = 0) {
   // No service URLs: everything embedded. Port 0: any free port.
-  return loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATE: "off" });
+  return loadConfig({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATE: "off" });
+}
+
+/** `/api/ready` answers polled until `done` settles (a refused connection is no answer). */
+async function pollReady(url: string, done: Promise<unknown>) {
+  const answers: {
+    status: number;
+    body: { status: string; stores: { store: string; detail?: string }[] };
+  }[] = [];
+  let finished = false;
+  done.finally(() => (finished = true)).catch(() => {});
+  while (!finished) {
+    try {
+      const response = await fetch(`${url}/api/ready`);
+      answers.push({ status: response.status, body: await response.json() });
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return answers;
 }
 
 Deno.test("startGridPulse() on embedded defaults reports every store and keeps data across a restart", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-start-" });
   try {
     const lines: string[] = [];
-    let running = await startGridPulse(embeddedConfig(dataDir), {
+    const port = freePort();
+    const starting = startGridPulse(embeddedConfig(dataDir, port), {
       log: silentLogger,
       print: (l) => lines.push(l),
     });
+    const answers = await pollReady(`http://127.0.0.1:${port}`, starting);
+    let running = await starting;
     try {
+      // while it seeds and starts the actors, /api/ready says so with a 503, never a timeout
+      const during = answers.find((a) =>
+        a.body.stores.some((s) => s.detail?.startsWith("starting: seeding"))
+      );
+      assert.ok(during, `a 503 naming the seeding among ${JSON.stringify(answers.map((a) => a.body))}`);
+      assert.equal(during.status, 503);
+      assert.equal(during.body.status, "unavailable");
+      const ready = await fetch(`${running.url}/api/ready`);
+      assert.equal(ready.status, 200, "ready once started");
+      assert.ok(!(await ready.json()).stores.some((s: { store: string }) => s.store === "startup"));
       assert.match(lines.join("\n"), /postgres +embedded PGlite .*fsync on commit/);
       assert.match(lines.join("\n"), /documents +PostgreSQL JSONB tables/);
       assert.match(lines.join("\n"), /cache +in-process/);

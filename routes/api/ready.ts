@@ -20,7 +20,8 @@ function withTimeout(check: Promise<StoreStatus[]>): Promise<StoreStatus[]> {
 export const { handler, openapi } = route({
   GET: operation({
     summary: "Readiness of every store",
-    description: "HTTP 503 with `status: unavailable` when a required store is down.",
+    description: "HTTP 503 with `status: unavailable` when a required store is down, and while GridPulse " +
+      "is still starting (one `startup` entry whose `detail` says what it is doing, e.g. seeding).",
     tags: ["Health"],
     access: "public",
     response: Readiness,
