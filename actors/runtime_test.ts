@@ -263,3 +263,24 @@ Deno.test("a main isolate busy past the heartbeat timeout does not count as the 
       await broker.close();
     }
   }));
+
+Deno.test("MQTT_CATCH_ALL=off: known plants' telemetry is stored, and no session records unknown ids", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const broker = await testBroker();
+    const plant = await insertPlant(sql);
+    const rt = await startRuntime(sql, broker.url, { env: { MQTT_CATCH_ALL: "off" } });
+    try {
+      await rt.send(crypto.randomUUID(), { ts: Date.now(), mw: 1 }); // nobody subscribes to it
+      await rt.send(plant, { ts: Date.now(), mw: 2 });
+      await waitFor(async () => (await countReadings(sql, [plant])) === 1, "the known plant's reading");
+      await new Promise((r) => setTimeout(r, 300)); // a catch-all would have recorded the stranger by now
+      const docs = rt.documents as FakeDocuments;
+      assert.equal(docs.docs.get("telemetry_events")?.size ?? 0, 0);
+      assert.equal(rt.runtime.stats().messagesRejected, 0);
+      assert.match(rt.runtime.metrics(), /^gridpulse_catchall_unknown_total 0$/m);
+    } finally {
+      await rt.stop();
+      await purgeSessions(broker.url, rt.prefix, 8);
+      await broker.close();
+    }
+  }));

@@ -35,6 +35,8 @@ export interface StartRuntimeOptions extends RuntimeOptions {
   log?: Logger;
   /** Wait until every shard is subscribed. @default {true} */
   waitReady?: boolean;
+  /** Environment variables for the runtime's configuration (e.g. `MQTT_CATCH_ALL`). */
+  env?: Record<string, string>;
 }
 
 /** Starts a runtime (2 workers, 8 shards, fast restarts unless told otherwise) on `sql` and `url`. */
@@ -48,7 +50,7 @@ export async function startRuntime(
   const documents = options.documents ?? fakeDocuments();
   const log = options.log ?? (Deno.env.get("TEST_LOG") ? createLogger({ level: "debug" }) : silentLogger);
   const runtime = await createRuntime(
-    { config: loadConfig({ LOG_LEVEL: "warn" }), log, sql, cache, documents },
+    { config: loadConfig({ LOG_LEVEL: "warn", ...options.env }), log, sql, cache, documents },
     {
       workers: 2,
       shards: 8,
