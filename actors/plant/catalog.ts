@@ -9,7 +9,8 @@ import type { Sql } from "../../stores/postgres/client.ts";
 import type { Catalog } from "../kind.ts";
 import { type Sink, typedArray } from "../sink.ts";
 import type { RollupSource } from "../sinks/rollups.ts";
-import { parseDetection, type PlantAlertRule, type PlantConfig } from "./config.ts";
+import { appliesTo, configuredRule, loadAlertRules } from "../rule_rows.ts";
+import { parseDetection, type PlantConfig } from "./config.ts";
 
 /**
  * `meter_readings`: one multi-row insert per group commit; the primary key (plant, metric, ts) makes a
@@ -64,17 +65,6 @@ interface PlantRow {
   detection: unknown;
 }
 
-interface RuleRow {
-  id: string;
-  entity_id: string | null;
-  name: string;
-  metric: string;
-  comparator: "above" | "below";
-  threshold: number;
-  duration_s: number;
-  severity: PlantAlertRule["severity"];
-}
-
 async function listIds(sql: Sql): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`select id from plants where active`;
   return rows.map((r) => r.id);
@@ -86,10 +76,7 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, PlantCo
   const plants = await sql<PlantRow[]>`
     select id, name, capacity_mw, status, expected_interval_s, detection
     from plants where active and id = any(${typedArray(ids, "uuid")}::uuid[])`;
-  const rules = await sql<RuleRow[]>`
-    select id, entity_id, name, metric, comparator, threshold, duration_s, severity from alert_rules
-    where enabled and entity_kind = 'plant'
-      and (entity_id is null or entity_id = any(${typedArray(ids, "uuid")}::uuid[]))`;
+  const rules = await loadAlertRules(sql, "plant", ids);
   for (const p of plants) {
     const { detection, problems } = parseDetection(
       typeof p.detection === "string" ? JSON.parse(p.detection) : p.detection,
@@ -101,15 +88,7 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, PlantCo
       expectedIntervalS: p.expected_interval_s,
       detection,
       detectionProblems: problems.length ? problems : undefined,
-      rules: rules.filter((r) => r.entity_id === null || r.entity_id === p.id).map((r) => ({
-        id: r.id,
-        name: r.name,
-        metric: r.metric,
-        comparator: r.comparator,
-        threshold: r.threshold,
-        durationS: r.duration_s,
-        severity: r.severity,
-      })),
+      rules: rules.filter((r) => appliesTo(r, p.id)).map(configuredRule),
     });
   }
   return out;

@@ -10,9 +10,9 @@ import type { Sql } from "../../stores/postgres/client.ts";
 import type { Catalog } from "../kind.ts";
 import { type Sink, typedArray } from "../sink.ts";
 import type { RollupSource } from "../sinks/rollups.ts";
+import { configuredRule, loadAlertRules } from "../rule_rows.ts";
 import {
   FREQUENCY_SECONDS,
-  type MeterAlertRule,
   type MeterCategory,
   type MeterConfig,
   parseMeterDetection,
@@ -75,17 +75,6 @@ interface MeterRow {
   detection: unknown;
 }
 
-interface RuleRow {
-  id: string;
-  entity_id: string | null;
-  name: string;
-  metric: string;
-  comparator: "above" | "below";
-  threshold: number;
-  duration_s: number;
-  severity: MeterAlertRule["severity"];
-}
-
 async function listIds(sql: Sql): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`select id from sites where active`;
   return rows.map((r) => r.id);
@@ -115,28 +104,16 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, SiteCon
     select id, site_id, name, category::text as category, reading_frequency::text as reading_frequency, unit,
            detection
     from meters where active and site_id = any(${list}::uuid[]) order by id`;
-  const rules = await sql<RuleRow[]>`
-    select r.id, r.entity_id, r.name, r.metric, r.comparator, r.threshold, r.duration_s, r.severity
-    from alert_rules r
-    where r.enabled and r.entity_kind = 'meter' and (r.entity_id is null or r.entity_id in (
-      select m.id from meters m where m.site_id = any(${list}::uuid[])))
-    order by r.id`;
+  // rules of these sites' active meters, and those for every meter
+  const rules = await loadAlertRules(sql, "meter", meters.map((m) => m.id));
   for (const site of sites) {
     const own = meters.filter((m) => m.site_id === site.id);
     const mine = new Set(own.map((m) => m.id));
     out.set(site.id, {
       name: site.name,
       meters: Object.fromEntries(own.map((m) => [m.id, meterConfig(m)])),
-      rules: rules.filter((r) => r.entity_id === null || mine.has(r.entity_id)).map((r) => ({
-        id: r.id,
-        name: r.name,
-        meterId: r.entity_id,
-        metric: r.metric,
-        comparator: r.comparator,
-        threshold: r.threshold,
-        durationS: r.duration_s,
-        severity: r.severity,
-      })),
+      rules: rules.filter((r) => r.entity_id === null || mine.has(r.entity_id))
+        .map((r) => ({ ...configuredRule(r), meterId: r.entity_id })),
     });
   }
   return out;

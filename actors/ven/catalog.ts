@@ -9,14 +9,9 @@ import { topics } from "../../domain/telemetry.ts";
 import type { Sql } from "../../stores/postgres/client.ts";
 import type { ActorCommand, Catalog } from "../kind.ts";
 import type { RollupSource } from "../sinks/rollups.ts";
+import { appliesTo, configuredRule, loadAlertRules } from "../rule_rows.ts";
 import { typedArray } from "../sink.ts";
-import {
-  type Opt,
-  parseVenDetection,
-  type VenAlertRule,
-  type VenConfig,
-  type VenEventSchedule,
-} from "./config.ts";
+import { type Opt, parseVenDetection, type VenConfig, type VenEventSchedule } from "./config.ts";
 import { venSinks } from "./sinks.ts";
 
 /** VEN rollups are recomputed from `ven_power_readings` (migration 0040, a view over `ven_telemetry`). */
@@ -35,17 +30,6 @@ interface VenRow {
   display_name: string | null;
   expected_interval_s: number;
   detection: unknown;
-}
-
-interface RuleRow {
-  id: string;
-  entity_id: string | null;
-  name: string;
-  metric: string;
-  comparator: "above" | "below";
-  threshold: number;
-  duration_s: number;
-  severity: VenAlertRule["severity"];
 }
 
 interface EventRow {
@@ -101,10 +85,7 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, VenConf
   const vens = await sql<VenRow[]>`
     select id, ven_name, display_name, expected_interval_s, detection
     from vens where active and id = any(${list}::uuid[])`;
-  const rules = await sql<RuleRow[]>`
-    select id, entity_id, name, metric, comparator, threshold, duration_s, severity from alert_rules
-    where enabled and entity_kind = 'ven' and (entity_id is null or entity_id = any(${list}::uuid[]))
-    order by id`;
+  const rules = await loadAlertRules(sql, "ven", ids);
   // Events still to come or running (not their status: the sweeper changing it is no configuration change).
   const events = await sql<EventRow[]>`
     select a.ven_id, e.id, e.event_name, e.start_at, e.duration_s, a.opt
@@ -124,15 +105,7 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, VenConf
       expectedIntervalS: v.expected_interval_s,
       detection,
       detectionProblems: problems.length ? problems : undefined,
-      rules: rules.filter((r) => r.entity_id === null || r.entity_id === v.id).map((r) => ({
-        id: r.id,
-        name: r.name,
-        metric: r.metric,
-        comparator: r.comparator,
-        threshold: r.threshold,
-        durationS: r.duration_s,
-        severity: r.severity,
-      })),
+      rules: rules.filter((r) => appliesTo(r, v.id)).map(configuredRule),
       events: schedules,
     });
   }
