@@ -1,7 +1,7 @@
 /**
- * Spike and threshold detection of one in-order value, with the alert bookkeeping, for the kinds that
- * came after the plant (VEN, site): the same decisions as the plant actor's (`detectors/spike.ts`,
- * `detectors/threshold.ts`), their alerts de-duplicated by key. Pure.
+ * Spike and threshold detection of one in-order value, with the alert bookkeeping, for every kind
+ * (plant, VEN, site): the decisions of `detectors/spike.ts` and `detectors/threshold.ts`, their alerts
+ * de-duplicated by key. Pure.
  * @module
  */
 import { type AlertEntity, type OpenAlerts, raiseAlert, resolveAlert } from "./alerts.ts";
@@ -11,8 +11,10 @@ import type { ActorContext, Effect } from "./kind.ts";
 
 /** A limit on a metric: an alert rule. */
 export interface Limit {
-  /** Its dedupe key (`ThresholdExceeded:...`) and rule-state key. */
+  /** Its dedupe key (`ThresholdExceeded:...`), and its rule-state key unless `stateKey` says otherwise. */
   key: string;
+  /** Its key in the rule states when not `key` (the plant keeps `capacity`, `rule:{id}` in its snapshots). */
+  stateKey?: string;
   rule: ThresholdRule;
   severity: "info" | "warning" | "critical";
   /** How messages name it, e.g. `rule "Peak"`. */
@@ -67,9 +69,9 @@ export function judge(
     effects.push(...r.effects);
   }
   const ruleStates: Record<string, ThresholdState> = {};
-  for (const { key, rule, severity, label } of judged.limits) {
-    const result = evaluateThreshold(judged.ruleStates[key], rule, value, ts);
-    if (result.state.since !== undefined) ruleStates[key] = result.state;
+  for (const { key, stateKey = key, rule, severity, label } of judged.limits) {
+    const result = evaluateThreshold(judged.ruleStates[stateKey], rule, value, ts);
+    if (result.state.since !== undefined) ruleStates[stateKey] = result.state;
     const r = result.breached
       ? raiseAlert(alerts, entity, {
         type: "ThresholdExceeded",

@@ -17,10 +17,10 @@ import {
   emptyBaseline,
   resizeBaseline,
 } from "../detectors/baseline.ts";
-import { isSpike } from "../detectors/spike.ts";
-import { evaluateThreshold, type ThresholdRule, type ThresholdState } from "../detectors/threshold.ts";
+import type { ThresholdState } from "../detectors/threshold.ts";
 import { gapDeadline, isGap } from "../detectors/gap.ts";
 import { applyAlertCommand, type OpenAlerts, raiseAlert, resolveAlert } from "../alerts.ts";
+import { judge, type Limit } from "../detection.ts";
 import {
   addReading,
   emptyRollups,
@@ -188,66 +188,24 @@ function detect(
   ctx: ActorContext,
 ): { state: PlantState; effects: Effect[]; rules: Record<string, ThresholdState> } {
   const { config } = state;
-  const entity = { kind: "plant" as const, id: state.id, plantId: state.id };
-  let alerts = state.alerts;
-  const effects: Effect[] = [];
-  const baseline = baselineValue(m.baseline, config.detection.baseline);
-  const factor = config.detection.spike.factor;
-  if (config.detection.spike.enabled && isSpike(value, baseline, factor)) {
-    const ratio = Math.round((value / baseline!) * 10) / 10;
-    const r = raiseAlert(alerts, entity, {
-      type: "Spike",
-      dedupeKey: `Spike:${metric}`,
-      severity: "warning",
-      message: `${config.name}: ${metric} ${value} is ${ratio}x its baseline ${
-        round(baseline!)
-      } (limit ${factor}x)`,
-      metric,
-      value,
-      baseline,
-      threshold: factor * baseline!,
-      ts,
-    }, ctx);
-    alerts = r.alerts;
-    effects.push(...r.effects);
-  }
-  const rules: Record<string, ThresholdState> = {};
-  for (const { key, rule, severity, label } of thresholdRules(config, metric)) {
-    const result = evaluateThreshold(m.rules[key], rule, value, ts);
-    if (result.state.since !== undefined) rules[key] = result.state;
-    const dedupeKey = `ThresholdExceeded:${key}`;
-    const r = result.breached
-      ? raiseAlert(alerts, entity, {
-        type: "ThresholdExceeded",
-        dedupeKey,
-        severity,
-        message: `${config.name}: ${metric} ${value} is ${rule.comparator} ${label} ${rule.threshold}`,
-        metric,
-        value,
-        baseline,
-        threshold: rule.threshold,
-        ts,
-      }, ctx)
-      : result.cleared
-      ? resolveAlert(alerts, entity, dedupeKey, ts)
-      : { alerts, effects: [] };
-    alerts = r.alerts;
-    effects.push(...r.effects);
-  }
-  return { state: { ...state, alerts }, effects, rules };
-}
-
-interface LimitRule {
-  key: string;
-  rule: ThresholdRule;
-  severity: "info" | "warning" | "critical";
-  label: string;
+  const judged = judge(state.alerts, { kind: "plant", id: state.id, plantId: state.id }, {
+    name: config.name,
+    metric,
+    value,
+    ts,
+    baseline: baselineValue(m.baseline, config.detection.baseline),
+    spike: config.detection.spike,
+    spikeKey: `Spike:${metric}`,
+    limits: thresholdRules(config, metric),
+    ruleStates: m.rules,
+  }, ctx);
+  return { state: { ...state, alerts: judged.alerts }, effects: judged.effects, rules: judged.ruleStates };
 }
 
 /** Limits per configuration and metric, built once (configurations are replaced, never mutated). */
-const limitsCache = new WeakMap<PlantConfig, Map<string, LimitRule[]>>();
+const limitsCache = new WeakMap<PlantConfig, Map<string, Limit[]>>();
 
-function thresholdRules(config: PlantConfig, metric: string): LimitRule[] {
+function thresholdRules(config: PlantConfig, metric: string): Limit[] {
   let byMetric = limitsCache.get(config);
   if (!byMetric) limitsCache.set(config, byMetric = new Map());
   let out = byMetric.get(metric);
@@ -255,7 +213,8 @@ function thresholdRules(config: PlantConfig, metric: string): LimitRule[] {
   out = [];
   if (config.detection.capacity.enabled && metric === POWER_METRIC) {
     out.push({
-      key: "capacity",
+      key: "ThresholdExceeded:capacity",
+      stateKey: "capacity",
       rule: { comparator: "above", threshold: config.capacityMw, durationS: 0 },
       severity: "critical",
       label: "capacity",
@@ -263,7 +222,13 @@ function thresholdRules(config: PlantConfig, metric: string): LimitRule[] {
   }
   for (const r of config.rules) {
     if (r.metric === metric) {
-      out.push({ key: `rule:${r.id}`, rule: r, severity: r.severity, label: `rule "${r.name}"` });
+      out.push({
+        key: `ThresholdExceeded:rule:${r.id}`,
+        stateKey: `rule:${r.id}`,
+        rule: r,
+        severity: r.severity,
+        label: `rule "${r.name}"`,
+      });
     }
   }
   byMetric.set(metric, out);
@@ -367,8 +332,6 @@ function rollupRows(state: PlantState, metric: string, rows: RollupRow[]): Effec
     row: { series: "plant", entity_id: state.id, metric, ...r },
   }));
 }
-
-const round = (v: number) => Math.round(v * 1000) / 1000;
 
 /** The plant behaviour. */
 export const plantBehaviour: Behaviour<PlantState, PlantConfig, PlantReading> = {
