@@ -16,6 +16,7 @@
 import { z } from "zod";
 import { DEFAULT_SPIKE_FACTOR } from "../detectors/spike.ts";
 import { DEFAULT_GAP_FACTOR } from "../detectors/gap.ts";
+import type { ConfiguredRule } from "../rule_rows.ts";
 
 /** `plants.detection`, validated; every field has a default. */
 export const PlantDetection = z.object({
@@ -42,15 +43,7 @@ export const PlantDetection = z.object({
 export type PlantDetection = z.output<typeof PlantDetection>;
 
 /** An alert rule of the plant (alert_rules row for this plant or for every plant). */
-export interface PlantAlertRule {
-  id: string;
-  name: string;
-  metric: string;
-  comparator: "above" | "below";
-  threshold: number;
-  durationS: number;
-  severity: "info" | "warning" | "critical";
-}
+export type PlantAlertRule = ConfiguredRule;
 
 /** Everything a plant actor is configured with; structured-clonable (sent to the worker hosts). */
 export interface PlantConfig {

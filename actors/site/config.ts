@@ -17,6 +17,7 @@
 import type { z } from "zod";
 import type { METER_CATEGORIES, READING_FREQUENCIES } from "../../domain/hierarchy.ts";
 import { PlantDetection } from "../plant/config.ts";
+import type { ConfiguredRule } from "../rule_rows.ts";
 
 /** `meters.detection`, validated; every field has a default. */
 export const MeterDetection = PlantDetection.omit({ capacity: true });
@@ -49,15 +50,8 @@ export interface MeterConfig {
 }
 
 /** An alert rule for one meter (`meterId`) or every meter (`null`). */
-export interface MeterAlertRule {
-  id: string;
-  name: string;
+export interface MeterAlertRule extends ConfiguredRule {
   meterId: string | null;
-  metric: string;
-  comparator: "above" | "below";
-  threshold: number;
-  durationS: number;
-  severity: "info" | "warning" | "critical";
 }
 
 /** Everything a site actor is configured with; structured-clonable (sent to the worker hosts). */

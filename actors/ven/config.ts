@@ -19,6 +19,7 @@
  */
 import { z } from "zod";
 import { PlantDetection } from "../plant/config.ts";
+import type { ConfiguredRule } from "../rule_rows.ts";
 
 /** `vens.detection`, validated; every field has a default. Baseline, spike and gap as for plants. */
 export const VenDetection = PlantDetection.omit({ capacity: true }).extend({
@@ -30,17 +31,11 @@ export const VenDetection = PlantDetection.omit({ capacity: true }).extend({
 /** Validated detector settings. */
 export type VenDetection = z.output<typeof VenDetection>;
 
-/** An alert rule of the VEN (an `alert_rules` row for this VEN or for every VEN). */
-export interface VenAlertRule {
-  id: string;
-  name: string;
-  /** `used_power_kw` or `shed_power_kw`; a rule on another metric never matches. */
-  metric: string;
-  comparator: "above" | "below";
-  threshold: number;
-  durationS: number;
-  severity: "info" | "warning" | "critical";
-}
+/**
+ * An alert rule of the VEN (an `alert_rules` row for this VEN or for every VEN). Its `metric` is
+ * `used_power_kw` or `shed_power_kw`; a rule on another metric never matches.
+ */
+export type VenAlertRule = ConfiguredRule;
 
 /** A VEN's answer to an ADR event (`adr_participation.opt`). */
 export type Opt = "pending" | "optIn" | "optOut";
