@@ -16,6 +16,9 @@
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./broker.ts";
+import { freePort, stopProcess, waitForPort } from "../core/local_process.ts";
+
+export { freePort };
 
 /** The Mosquitto binary. */
 export const MOSQUITTO_BIN = "/usr/sbin/mosquitto";
@@ -69,7 +72,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
         stdin: "null",
       }).spawn();
       if (await waitForPort(port, child, 5_000)) return;
-      await kill(child);
+      await stopProcess(child);
       if (options.persistence && port) throw new Error(`Mosquitto did not start again on port ${port}`);
     }
     throw new Error("Mosquitto did not start (5 attempts)");
@@ -87,7 +90,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     },
     dir,
     stop: async () => {
-      if (child) await kill(child);
+      if (child) await stopProcess(child);
       child = undefined;
     },
     start: async () => {
@@ -95,7 +98,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
       await launch();
     },
     close: async () => {
-      if (child) await kill(child);
+      if (child) await stopProcess(child);
       child = undefined;
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
@@ -113,41 +116,4 @@ export async function testBroker(): Promise<{ url: string; close(): Promise<void
 /** A unique prefix for client ids, so parallel tests on a shared broker never take over each other's sessions. */
 export function uniqueClientPrefix(name = "t"): string {
   return `gp-${name}-${crypto.randomUUID().slice(0, 8)}`;
-}
-
-async function kill(child: Deno.ChildProcess): Promise<void> {
-  try {
-    child.kill("SIGTERM");
-  } catch { /* already gone */ }
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-  }, 3_000);
-  await child.status;
-  clearTimeout(timer);
-}
-
-async function waitForPort(port: number, child: Deno.ChildProcess, timeoutMs: number): Promise<boolean> {
-  let exited = false;
-  child.status.then(() => (exited = true));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !exited) {
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      conn.close();
-      return true;
-    } catch {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  return false;
-}
-
-/** A free TCP port on 127.0.0.1 (bound then released). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }

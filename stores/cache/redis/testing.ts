@@ -4,6 +4,9 @@
  * @module
  */
 import { loadConfig } from "../../../core/config.ts";
+import { freePort } from "../../../core/local_process.ts";
+
+export { freePort };
 
 /** Whether the `redis-server` binary is on PATH. */
 export function hasRedisServer(): boolean {
@@ -23,14 +26,6 @@ export function hasRedisServer(): boolean {
 /** The configured `REDIS_URL`, if any. */
 export function configuredRedisUrl(): string | undefined {
   return loadConfig(Deno.env.toObject()).redis.url;
-}
-
-/** A free TCP port on 127.0.0.1 (free when asked; a race with other processes is possible but rare). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** A private redis-server process. */
