@@ -42,3 +42,11 @@ Deno.test("mosquitto.test.conf keeps every queued QoS 1 message where Mosquitto'
   assert.ok(stock < 3000, `stock limits should drop messages, got ${stock}`);
   assert.equal(await deliveredAfterAbsence([], 3000), 3000);
 });
+
+Deno.test("mosquitto.conf and mosquitto.test.conf leave Nagle on (set_tcp_nodelay false), as the bench measured them", async () => {
+  for (const name of ["mosquitto.conf", "mosquitto.test.conf"]) {
+    const text = await Deno.readTextFile(new URL(`./${name}`, import.meta.url));
+    const settings = text.split("\n").filter((line) => line.startsWith("set_tcp_nodelay"));
+    assert.deepEqual(settings, ["set_tcp_nodelay false"], name);
+  }
+});
