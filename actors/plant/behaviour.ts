@@ -128,6 +128,7 @@ function transition(state: PlantState, message: Message, ctx: ActorContext): Ste
 }
 
 function onReading(state: PlantState, reading: PlantReading, ctx: ActorContext): Step<PlantState> {
+  // Every reading comes through here: one new state object, no spreads of the whole state.
   const now = ctx.now();
   const { ts, value, metric } = reading;
   const previous = state.metrics[metric];
@@ -144,39 +145,43 @@ function onReading(state: PlantState, reading: PlantReading, ctx: ActorContext):
     { baseline: emptyBaseline(), lastTs: -Infinity, rules: {}, rollup: emptyRollups() };
   const inOrder = ts > m.lastTs;
   const rolled = addReading(m.rollup, ts, value, inOrder);
-  effects.push(...rollupRows(state, metric, rolled.rows));
-  let next: PlantState = { ...state, lastSeenAt: now };
+  for (const row of rolled.rows) effects.push(rollupRow(state, metric, row));
+  let alerts = state.alerts;
+  let last = state.last;
+  let metricState: MetricState;
   if (!inOrder) {
     // A redelivery or a late reading: stored (idempotently) and rolled up, but no detection on old data.
-    next.metrics = { ...state.metrics, [metric]: { ...m, rollup: rolled.state } };
+    metricState = { ...m, rollup: rolled.state };
   } else {
-    const detected = detect(next, m, reading, ctx);
-    next = { ...detected.state, last: { metric, value, ts } };
-    effects.push(...detected.effects);
-    next.metrics = {
-      ...state.metrics,
-      [metric]: {
-        baseline: addToBaseline(m.baseline, value, state.config.detection.baseline),
-        lastTs: ts,
-        rules: detected.rules,
-        rollup: rolled.state,
-      },
+    const detected = detect(state, m, reading, ctx);
+    alerts = detected.alerts;
+    for (const effect of detected.effects) effects.push(effect);
+    last = { metric, value, ts };
+    metricState = {
+      baseline: addToBaseline(m.baseline, value, state.config.detection.baseline),
+      lastTs: ts,
+      rules: detected.rules,
+      rollup: rolled.state,
     };
   }
-  if (next.alerts[GAP_KEY]) {
-    const gap = resolveAlert(next.alerts, { kind: "plant", id: state.id }, GAP_KEY, now);
-    next.alerts = gap.alerts;
-    effects.push(...gap.effects);
+  if (alerts[GAP_KEY]) {
+    const gap = resolveAlert(alerts, { kind: "plant", id: state.id }, GAP_KEY, now);
+    alerts = gap.alerts;
+    for (const effect of gap.effects) effects.push(effect);
   }
   // Reading events feed dashboards: one per plant per interval is enough (the cache is always current).
   const streamed = inOrder &&
-    (next.lastEventAt === undefined || now - next.lastEventAt >= READING_EVENT_INTERVAL_MS);
+    (state.lastEventAt === undefined || now - state.lastEventAt >= READING_EVENT_INTERVAL_MS);
+  const next: PlantState = {
+    ...state,
+    metrics: { ...state.metrics, [metric]: metricState },
+    lastSeenAt: now,
+    alerts,
+  };
+  if (last !== state.last) next.last = last;
   if (streamed) next.lastEventAt = now;
-  effects.push(
-    gapTimer(next),
-    rollupTimer(next),
-    ...publish(next, state, streamed ? reading : undefined),
-  );
+  effects.push(gapTimer(next), rollupTimer(next));
+  for (const effect of publish(next, state, streamed ? reading : undefined)) effects.push(effect);
   return { state: next, effects };
 }
 
@@ -186,7 +191,7 @@ function detect(
   m: MetricState,
   { ts, value, metric }: PlantReading,
   ctx: ActorContext,
-): { state: PlantState; effects: Effect[]; rules: Record<string, ThresholdState> } {
+): { alerts: OpenAlerts; effects: Effect[]; rules: Record<string, ThresholdState> } {
   const { config } = state;
   const judged = judge(state.alerts, { kind: "plant", id: state.id, plantId: state.id }, {
     name: config.name,
@@ -199,7 +204,7 @@ function detect(
     limits: thresholdRules(config, metric),
     ruleStates: m.rules,
   }, ctx);
-  return { state: { ...state, alerts: judged.alerts }, effects: judged.effects, rules: judged.ruleStates };
+  return { alerts: judged.alerts, effects: judged.effects, rules: judged.ruleStates };
 }
 
 /** Limits per configuration and metric, built once (configurations are replaced, never mutated). */
@@ -267,7 +272,7 @@ function onRollupTimer(state: PlantState, ctx: ActorContext): Step<PlantState> {
     const flushed = flushRollups(m.rollup, until);
     if (flushed.rows.length === 0) continue;
     metrics[name] = { ...m, rollup: flushed.state };
-    effects.push(...rollupRows(state, name, flushed.rows));
+    for (const row of flushed.rows) effects.push(rollupRow(state, name, row));
   }
   const next = { ...state, metrics };
   return { state: next, effects: [...effects, rollupTimer(next)] };
@@ -325,12 +330,8 @@ function rollupTimer(state: PlantState): Effect {
   return { type: "timer", name: "rollup", at: Math.max(at, state.lastSeenAt ?? 0) + ROLLUP_GRACE_MS };
 }
 
-function rollupRows(state: PlantState, metric: string, rows: RollupRow[]): Effect[] {
-  return rows.map((r) => ({
-    type: "write",
-    sink: ROLLUPS_SINK,
-    row: { series: "plant", entity_id: state.id, metric, ...r },
-  }));
+function rollupRow(state: PlantState, metric: string, row: RollupRow): Effect {
+  return { type: "write", sink: ROLLUPS_SINK, row: { series: "plant", entity_id: state.id, metric, ...row } };
 }
 
 /** The plant behaviour. */
