@@ -19,6 +19,8 @@ import { Supervisor, type SupervisorOptions } from "./supervisor.ts";
 import { Writer } from "./writer.ts";
 import { Figures, renderMetrics } from "./runtime_metrics.ts";
 import { Reconciler } from "./reconciler.ts";
+import { drainStrandedShards } from "./stranded.ts";
+import { parseTopic } from "../domain/telemetry.ts";
 
 /** The runtime as main.ts and tests hold it. */
 export interface ActorRuntime extends Runtime {
@@ -87,6 +89,9 @@ export class RuntimeCore implements ActorRuntime {
   #loaded = new Map<number, Set<string>>();
   #readyShards = new Set<number>();
   #readyWaiters: (() => void)[] = [];
+  /** Draining shard sessions left over from a larger `SHARDS` (stranded.ts), once the shards are ready. */
+  #stranded?: Promise<void>;
+  #stopping = new AbortController();
 
   constructor(parts: RuntimeParts) {
     this.#p = parts;
@@ -153,6 +158,7 @@ export class RuntimeCore implements ActorRuntime {
     }
     await this.#catchAll?.start(this.#p.brokerTimeoutMs);
     this.#supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
+    this.#stranded = this.#drainStranded();
     this.#sampler = setInterval(() => this.#figures.sample(), 1000);
     if (this.#p.reconcileIntervalMs > 0) this.#reconciler.start(this.#p.reconcileIntervalMs);
     log.info("actor runtime started", {
@@ -269,6 +275,8 @@ export class RuntimeCore implements ActorRuntime {
 
   async stop(): Promise<void> {
     if (this.#state === "stopped") return;
+    this.#stopping.abort();
+    await this.#stranded;
     clearInterval(this.#sampler);
     await this.#reconciler.stop();
     await this.#catchAll?.close();
@@ -276,6 +284,38 @@ export class RuntimeCore implements ActorRuntime {
     await this.#writer.idle();
     this.#move("stopped");
     this.#p.log.info("actor runtime stopped");
+  }
+
+  /** After every shard is subscribed (so what is published again has a session to go to). */
+  async #drainStranded(): Promise<void> {
+    const { log, mqttUrl, settings, shards } = this.#p;
+    try {
+      while (!this.#stopping.signal.aborted) {
+        try {
+          await this.ready(1_000);
+          break;
+        } catch { /* not yet: the supervisor is still assigning shards */ }
+      }
+      if (this.#stopping.signal.aborted) return;
+      const drained = await drainStrandedShards({
+        url: mqttUrl,
+        clientIdPrefix: settings.clientIdPrefix,
+        shards,
+        topics: () =>
+          kindModules().flatMap((m) =>
+            this.#registry.all(m.catalog.kind).flatMap((e) => m.behaviour.topics(e.id))
+          ),
+        isKnown: (topic) => {
+          const route = parseTopic(topic);
+          return route !== undefined && this.#registry.has(route.kind, route.id.toLowerCase());
+        },
+        log: log.child({ component: "stranded-shards" }),
+        signal: this.#stopping.signal,
+      });
+      if (drained > 0) log.warn("shard sessions left over from a larger SHARDS were drained", { drained });
+    } catch (error) {
+      log.error("draining leftover shard sessions failed; they are tried again at the next start", { error });
+    }
   }
 
   #move(next: RuntimeState): void {
@@ -327,6 +367,7 @@ export class RuntimeCore implements ActorRuntime {
     }
     this.#readyShards.add(shard);
     if (this.#readyShards.size === this.#p.shards) {
+      this.#supervisor.shardsReady();
       if (this.#state === "starting") this.#move("running");
       for (const wake of this.#readyWaiters.splice(0)) wake();
     }

@@ -88,6 +88,7 @@ export async function createRuntime(
     shards: options.shards ?? config.shards,
     settings: {
       clientIdPrefix: options.clientIdPrefix ?? "gridpulse",
+      shards: options.shards ?? config.shards,
       mailboxSize: options.mailboxSize ?? 1000,
       batchMaxMessages: options.batchMaxMessages ?? 2000,
       batchMaxDelayMs: options.batchMaxDelayMs ?? 5,

@@ -22,6 +22,11 @@ export interface ActorSpec {
 export interface HostSettings {
   /** MQTT client ids are `{clientIdPrefix}-shard-{n}`. */
   clientIdPrefix: string;
+  /**
+   * The shard count (`SHARDS`). A message whose actor belongs to another shard under it reached this
+   * shard's persistent session through a subscription of an earlier count: it is published again.
+   */
+  shards: number;
   /** Unacknowledged messages per shard before its session pauses. */
   mailboxSize: number;
   /** Messages per batch before it is flushed at once. */
@@ -53,6 +58,12 @@ export type ToWorker =
   | { type: "upsert"; req: number; shard: number; actor: ActorSpec }
   | { type: "remove"; req: number; shard: number; kind: ActorKind; id: string }
   | { type: "notify"; req: number; shard: number; kind: ActorKind; id: string; command: ActorCommand }
+  /**
+   * Every shard of the current layout has subscribed its actors' topics (sent once the runtime first
+   * got there, and to every worker started after): a message for another shard's actor can now be
+   * published again, see host.ts `#republish`.
+   */
+  | { type: "shardsReady" }
   | { type: "committed"; batch: number }
   | { type: "failed"; batch: number; error: string }
   | { type: "ping"; seq: number }

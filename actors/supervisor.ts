@@ -86,6 +86,7 @@ export class Supervisor {
   #lastBeat = 0;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #stopping = false;
+  #shardsReady = false;
   /** Worker restarts since start. */
   restarts = 0;
 
@@ -100,6 +101,15 @@ export class Supervisor {
       shards: new Set<number>(),
       requests: new Map(),
     }));
+  }
+
+  /** Tells every worker, now and after any restart, that every shard has subscribed (see ToWorker). */
+  shardsReady(): void {
+    if (this.#shardsReady) return;
+    this.#shardsReady = true;
+    for (const slot of this.#slots) {
+      if (slot.state === "running") slot.worker?.postMessage({ type: "shardsReady" } satisfies ToWorker);
+    }
   }
 
   /** Starts every worker and assigns its shards; resolves when all are subscribed. */
@@ -195,6 +205,7 @@ export class Supervisor {
         settings: this.#o.settings,
       } satisfies ToWorker,
     );
+    if (this.#shardsReady) worker.postMessage({ type: "shardsReady" } satisfies ToWorker);
     const ok = await settlesWithin(started, this.#o.heartbeatTimeoutMs);
     if (slot.generation !== generation || slot.state !== "starting") return;
     if (!ok) return this.#fail(slot, `did not start within ${this.#o.heartbeatTimeoutMs} ms`);

@@ -124,6 +124,7 @@ export class MqttSession {
   #loop?: Promise<void>;
   #sleepTimer?: ReturnType<typeof setTimeout>;
   #wake?: () => void;
+  #sessionPresent = false;
 
   constructor(options: MqttSessionOptions) {
     this.#options = options;
@@ -133,6 +134,11 @@ export class MqttSession {
     this.#log = (options.log ?? silentLogger).child({ mqttClient: options.clientId });
     this.#outbound = new Outbound((bytes) => this.#write(bytes), options.maxInflight ?? 1000);
     this.#inbound = new Inbound(options.onMessage, (bytes) => this.#write(bytes), options.ackDelayMs);
+  }
+
+  /** Whether the broker had kept a session for this client id (CONNACK of the last connection). */
+  get sessionPresent(): boolean {
+    return this.#sessionPresent;
   }
 
   /** The lifecycle state. */
@@ -332,9 +338,9 @@ export class MqttSession {
       await wire.write(mqttPacket.generate(this.#connectPacket()));
       const timeout = this.#options.connectTimeoutMs ?? 5_000;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
+      this.#sessionPresent = await Promise.race([
         connected,
-        new Promise((_, reject) => {
+        new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`No CONNACK within ${timeout} ms`)), timeout);
         }),
       ]).finally(() => clearTimeout(timer));

@@ -28,7 +28,8 @@ interface Building {
   counts: Record<string, { accepted: number; rejected: number }>;
   messages: number;
   firstAt: number;
-  acks: Map<AckTarget, [number, number]>;
+  /** Per target, ranges of seqs as flat pairs: first, last, first, last... */
+  acks: Map<AckTarget, number[]>;
 }
 
 /** Options for {@linkcode Batcher}. */
@@ -50,7 +51,7 @@ export class Batcher {
   #building: Building;
   #nextId = 1;
   #timer?: number;
-  #inFlight = new Map<number, { batch: Batch; acks: Map<AckTarget, [number, number]>; attempts: number }>();
+  #inFlight = new Map<number, { batch: Batch; acks: Map<AckTarget, number[]>; attempts: number }>();
   #committedListeners: (() => void)[] = [];
 
   constructor(options: BatcherOptions) {
@@ -69,9 +70,12 @@ export class Batcher {
    */
   message(target: AckTarget, seq: number, kind: string, outcome: "accepted" | "rejected" | "ignored"): void {
     const b = this.#building;
-    const range = b.acks.get(target);
-    if (range) range[1] = seq;
-    else b.acks.set(target, [seq, seq]);
+    // Seqs come in order; one not recorded (a message published again, acknowledged on its own once
+    // the broker has the copy) leaves a gap, and the next seq starts a new range.
+    const ranges = b.acks.get(target);
+    if (!ranges) b.acks.set(target, [seq, seq]);
+    else if (seq === ranges[ranges.length - 1] + 1) ranges[ranges.length - 1] = seq;
+    else ranges.push(seq, seq);
     if (outcome !== "ignored") {
       const count = b.counts[kind] ??= { accepted: 0, rejected: 0 };
       if (outcome === "accepted") count.accepted++;
@@ -137,7 +141,9 @@ export class Batcher {
     const entry = this.#inFlight.get(id);
     if (!entry) return 0;
     this.#inFlight.delete(id);
-    for (const [target, [first, last]] of entry.acks) target.ack(first, last);
+    for (const [target, ranges] of entry.acks) {
+      for (let i = 0; i < ranges.length; i += 2) target.ack(ranges[i], ranges[i + 1]);
+    }
     for (const listener of this.#committedListeners.splice(0)) listener();
     return entry.batch.messages;
   }

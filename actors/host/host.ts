@@ -20,6 +20,8 @@ import { type SessionFactory, Shard } from "./shard.ts";
 import { TimerTable } from "./timers.ts";
 import { LiveSchedule } from "./live.ts";
 import { RouteCache } from "../routes.ts";
+import { shardOf } from "../placement.ts";
+import type { TopicRoute } from "../../domain/telemetry.ts";
 
 /** One hosted actor. */
 interface Cell {
@@ -64,6 +66,12 @@ export class WorkerHost {
   #batcher: Batcher;
   #ctx: ActorContext;
   #stats = { messagesIn: {} as Record<string, number>, acked: 0 };
+  /** `shard:kind:id` of actors whose stale subscription a shard drops (see `#republish`). */
+  #staleTopics = new Map<string, Promise<unknown>>();
+  /** Whether every shard of the layout has subscribed (ToWorker `shardsReady`). */
+  #shardsReady = false;
+  /** Messages for other shards' actors that came before that. */
+  #misrouted: { shard: Shard; message: InboundMessage; route: TopicRoute; key: string }[] = [];
   #accepted: Record<string, number> = {};
   #rejected: Record<string, number> = {};
   #tickers: number[] = [];
@@ -109,6 +117,14 @@ export class WorkerHost {
         return this.#batcher.failed(message.batch);
       case "ping":
         return this.#o.post({ type: "pong", seq: message.seq, stats: this.stats() });
+      case "shardsReady":
+        this.#shardsReady = true;
+        for (const held of this.#misrouted.splice(0)) {
+          // A shard released meanwhile closed its session: the broker delivers the message again.
+          if (this.#shards.get(held.shard.n) !== held.shard) continue;
+          this.#republish(held.shard, held.message, held.route, held.key);
+        }
+        return;
       case "crash":
         throw new Error(message.message);
       case "init":
@@ -118,7 +134,9 @@ export class WorkerHost {
     }
   }
 
-  async #request(message: Exclude<ToWorker, { type: "committed" | "failed" | "ping" | "crash" | "init" }>) {
+  async #request(
+    message: Exclude<ToWorker, { type: "committed" | "failed" | "ping" | "crash" | "init" | "shardsReady" }>,
+  ) {
     try {
       switch (message.type) {
         case "assign":
@@ -285,6 +303,14 @@ export class WorkerHost {
     const kind = route?.kind ?? "unknown";
     this.#stats.messagesIn[kind] = (this.#stats.messagesIn[kind] ?? 0) + 1;
     const cell = routed ? this.#cells.get(routed.key) : undefined;
+    if (
+      route && (!cell || cell.shard !== shard.n) && shardOf(route.id, this.#o.settings.shards) !== shard.n
+    ) {
+      // Until every shard has subscribed, a copy could reach no session: held (unacknowledged) till then.
+      if (this.#shardsReady) this.#republish(shard, message, route, routed!.key);
+      else this.#misrouted.push({ shard, message, route, key: routed!.key });
+      return shard.checkFull();
+    }
     if (route && (!cell || cell.shard !== shard.n) && !this.#o.settings.recordUnknown) {
       // A topic left subscribed in the persistent session by an actor removed while its shard was
       // away: the catch-all session records it, so it is not recorded twice.
@@ -313,6 +339,39 @@ export class WorkerHost {
     } else this.#accepted[kind] = (this.#accepted[kind] ?? 0) + 1;
     this.#batcher.message(shard, message.seq, kind, reason === undefined ? "accepted" : "rejected");
     shard.checkFull();
+  }
+
+  /**
+   * A message for an actor of another shard: this persistent session kept a subscription from an
+   * earlier `SHARDS` (the broker queued it there while GridPulse restarted with a new count). Published
+   * again at QoS 1, so it reaches the session that owns the actor now; acknowledged on its own once the
+   * broker has the copy (never inside a batch's range, see batcher.ts); the stale subscription dropped.
+   */
+  #republish(shard: Shard, message: InboundMessage, route: TopicRoute, key: string): void {
+    const stale = `${shard.n}:${key}`;
+    let unsubscribed = this.#staleTopics.get(stale);
+    if (!unsubscribed) {
+      if (this.#staleTopics.size === 0) {
+        this.#o.log.warn("messages for actors of other shards (SHARDS changed?): publishing them again", {
+          shard: shard.n,
+          actor: key,
+        });
+      }
+      // Dropped first, so that the copy does not come back to this session.
+      const topics = kindModule(route.kind).behaviour.topics(route.id);
+      unsubscribed = shard.session.unsubscribe(topics).catch((error) =>
+        this.#o.log.warn("dropping a stale subscription failed", { shard: shard.n, topics, error })
+      );
+      this.#staleTopics.set(stale, unsubscribed);
+    }
+    unsubscribed
+      .then(() => shard.session.publish(message.topic, message.payload, { qos: 1 }))
+      .then(
+        () => shard.ack(message.seq, message.seq),
+        // The session is closing: unacknowledged, the message comes again with its next connection.
+        (error) =>
+          this.#o.log.warn("publishing a message again failed", { shard: shard.n, actor: key, error }),
+      );
   }
 
   /** Runs one transition; returns a reason when the message is refused. */

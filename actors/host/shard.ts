@@ -17,6 +17,7 @@ export type ShardSession = Pick<
   | "subscribe"
   | "unsubscribe"
   | "ack"
+  | "publish"
   | "pause"
   | "resume"
   | "close"

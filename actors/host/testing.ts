@@ -17,6 +17,10 @@ export class FakeSession implements ShardSession {
   paused = false;
   subscriptions = new Set<string>();
   acked: number[] = [];
+  /** What was published through this session, in order. */
+  published: { topic: string; payload: Uint8Array | string; qos?: 0 | 1 }[] = [];
+  /** Makes `publish` wait for this (a broker that has not answered yet); resolved by the test. */
+  publishGate?: Promise<void>;
   #seq = 1;
   #pending = new Set<number>();
   #onMessage: (m: InboundMessage) => void;
@@ -62,8 +66,9 @@ export class FakeSession implements ShardSession {
   resume(): void {
     this.paused = false;
   }
-  publish(): Promise<void> {
-    return Promise.resolve();
+  publish(topic: string, payload: Uint8Array | string, options: { qos?: 0 | 1 } = {}): Promise<void> {
+    this.published.push({ topic, payload, qos: options.qos });
+    return this.publishGate ?? Promise.resolve();
   }
   close(): Promise<void> {
     this.state = "closed";
@@ -90,6 +95,7 @@ export interface HostHarness {
 /** Default settings for harness hosts. */
 export const TEST_SETTINGS: HostSettings = {
   clientIdPrefix: "test",
+  shards: 1, // every id belongs to shard 0: tests place actors where they like
   mailboxSize: 100,
   batchMaxMessages: 50,
   batchMaxDelayMs: 5,

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { shardOf } from "../placement.ts";
+import { plantSpec, plantTopic } from "../plant/testing.ts";
+import { hostHarness } from "./testing.ts";
+
+/** A plant id that `shardOf` puts on `shard` of `shards`. */
+function idOnShard(shard: number, shards: number, skip = 0): string {
+  for (let i = 0;; i++) {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+    if (shardOf(id, shards) === shard && skip-- === 0) return id;
+  }
+}
+
+const reading = (ts: number, mw: number) => ({ ts, mw });
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+Deno.test("WorkerHost publishes a message for another shard's actor again, acks it once the broker has it, and drops the stale subscription", async () => {
+  const h = hostHarness({ settings: { shards: 2, recordUnknown: false } });
+  const mine = idOnShard(0, 2);
+  const moved = idOnShard(1, 2); // under an earlier SHARDS it was shard 0's
+  await h.host.handle({ type: "assign", req: 1, shard: 0, actors: [plantSpec(mine)], unsubscribe: [] });
+  const session = h.sessions.get("test-shard-0")!;
+  session.subscriptions.add(plantTopic(moved)); // what the persistent session kept
+  let brokerHasIt!: () => void;
+  session.publishGate = new Promise((resolve) => (brokerHasIt = resolve));
+
+  const t0 = h.clock.now();
+  const first = session.deliver(plantTopic(mine), reading(t0, 10));
+  const other = session.deliver(plantTopic(moved), reading(t0, 20));
+  const last = session.deliver(plantTopic(mine), reading(t0 + 1000, 11));
+  await h.commitAll();
+  assert.equal(
+    session.published.length,
+    0,
+    "held until every shard has subscribed: a copy could reach no one",
+  );
+  assert.deepEqual(session.acked, [first, last]);
+
+  await h.host.handle({ type: "shardsReady" });
+  await tick(); // the stale subscription is dropped first, then the copy published
+  assert.deepEqual(session.published.map((p) => ({ topic: p.topic, qos: p.qos })), [
+    { topic: plantTopic(moved), qos: 1 },
+  ]);
+  assert.equal(
+    new TextDecoder().decode(session.published[0].payload as Uint8Array),
+    JSON.stringify(reading(t0, 20)),
+  );
+  assert.deepEqual(session.acked, [first, last], "the commit acks around the message published again");
+  assert.ok(!session.subscriptions.has(plantTopic(moved)), "the stale subscription is dropped");
+  assert.deepEqual(h.rows("meter_readings").map((r) => r.plant_id), [mine, mine]);
+  assert.deepEqual(h.rejected(), []);
+
+  brokerHasIt();
+  await tick();
+  assert.deepEqual(session.acked, [first, last, other]);
+  await h.stop();
+});
+
+Deno.test("WorkerHost does not publish again a message for an actor of its own shard it does not have (removed): the catch-all records it", async () => {
+  const h = hostHarness({ settings: { shards: 2, recordUnknown: false } });
+  const mine = idOnShard(0, 2);
+  const removed = idOnShard(0, 2, 1);
+  await h.host.handle({ type: "assign", req: 1, shard: 0, actors: [plantSpec(mine)], unsubscribe: [] });
+  const session = h.sessions.get("test-shard-0")!;
+  await h.host.handle({ type: "shardsReady" });
+  const seq = session.deliver(plantTopic(removed), reading(h.clock.now(), 5));
+  await h.commitAll();
+  await tick();
+  assert.equal(session.published.length, 0);
+  assert.deepEqual(session.acked, [seq]);
+  assert.deepEqual(h.rejected(), []);
+  await h.stop();
+});

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { topics } from "../domain/telemetry.ts";
+import { MqttSession } from "../mqtt/session.ts";
+import { MOSQUITTO_BIN, startMosquitto, uniqueClientPrefix } from "../mqtt/testing.ts";
+import { startEmbeddedBroker } from "../mqtt/broker.ts";
+import { silentLogger } from "../core/log.ts";
+import { withTestDatabase } from "../stores/postgres/testing.ts";
+import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_testing.ts";
+import { insertPlant } from "./testing.ts";
+
+/** Whether the broker keeps a session for `clientId` (connects without cleaning, then removes it). */
+async function sessionKept(url: string, clientId: string): Promise<boolean> {
+  const probe = new MqttSession({ url, clientId });
+  probe.start();
+  await probe.ready(5_000);
+  const kept = probe.sessionPresent;
+  await probe.close();
+  const clean = new MqttSession({ url, clientId, clean: true });
+  clean.start();
+  await clean.ready(5_000);
+  await clean.close();
+  return kept;
+}
+
+/**
+ * A private broker (the shared one would carry other tests' telemetry to this runtime's catch-all, and
+ * this test's to theirs): the embedded aedes, or a private Mosquitto.
+ */
+async function privateBroker(kind: "aedes" | "mosquitto"): Promise<{ url: string; close(): Promise<void> }> {
+  if (kind === "mosquitto") return await startMosquitto();
+  const broker = await startEmbeddedBroker({ port: 0, log: silentLogger });
+  return { url: broker.url, close: () => broker.close() };
+}
+
+const hasMosquitto = (() => {
+  try {
+    return Deno.statSync(MOSQUITTO_BIN).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+for (const kind of ["aedes", "mosquitto"] as const) {
+  for (const [before, after] of [[4, 2], [2, 4]] as const) {
+    Deno.test({
+      name:
+        `SHARDS ${before} -> ${after} across a restart (${kind}): what plants published while GridPulse was down is stored, and no leftover session stays`,
+      ignore: kind === "mosquitto" && !hasMosquitto,
+      fn: () => changeShards(kind, before, after),
+    });
+  }
+}
+
+function changeShards(kind: "aedes" | "mosquitto", before: number, after: number): Promise<void> {
+  return withTestDatabase("embedded", async ({ sql }) => {
+    const broker = await privateBroker(kind);
+    const prefix = uniqueClientPrefix("shards");
+    const plants: string[] = [];
+    for (let i = 0; i < 12; i++) plants.push(await insertPlant(sql));
+    const t0 = Date.now() - 600_000;
+    try {
+      const first = await startRuntime(sql, broker.url, { shards: before, clientIdPrefix: prefix });
+      for (const plant of plants) await first.send(plant, { ts: t0, mw: 10 });
+      await waitFor(async () => (await countReadings(sql, plants)) === plants.length, "the first readings");
+      await first.stop();
+
+      // GridPulse is down: the broker queues these in the shard sessions of the old layout
+      const device = new MqttSession({ url: broker.url, clientId: `${prefix}-device`, clean: true });
+      device.start();
+      await device.ready(5_000);
+      for (const plant of plants) {
+        for (let i = 1; i <= 2; i++) {
+          await device.publish(
+            topics.plantTelemetry(plant),
+            JSON.stringify({ ts: t0 + i * 1000, mw: 10 + i }),
+          );
+        }
+      }
+      await device.close();
+
+      const second = await startRuntime(sql, broker.url, { shards: after, clientIdPrefix: prefix });
+      try {
+        await waitFor(
+          async () => (await countReadings(sql, plants)) === plants.length * 3,
+          "every reading published while GridPulse was down",
+        );
+        if (before > after) {
+          for (let n = after; n < before; n++) {
+            await waitFor(
+              async () => !(await sessionKept(broker.url, `${prefix}-shard-${n}`)),
+              `shard ${n} deleted`,
+            );
+          }
+        }
+      } finally {
+        await second.stop();
+      }
+      assert.equal(await countReadings(sql, plants), plants.length * 3);
+    } finally {
+      await purgeSessions(broker.url, prefix, Math.max(before, after));
+      await broker.close();
+    }
+  });
+}
