@@ -89,7 +89,7 @@ export class RuntimeCore implements ActorRuntime {
   #loaded = new Map<number, Set<string>>();
   #readyShards = new Set<number>();
   #readyWaiters: (() => void)[] = [];
-  /** Draining shard sessions left over from a larger `SHARDS` (stranded.ts), once the shards are ready. */
+  /** Draining shard sessions left over from a larger `SHARDS` (stranded.ts), from when all shards are ready. */
   #stranded?: Promise<void>;
   #stopping = new AbortController();
 
@@ -158,7 +158,6 @@ export class RuntimeCore implements ActorRuntime {
     }
     await this.#catchAll?.start(this.#p.brokerTimeoutMs);
     this.#supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
-    this.#stranded = this.#drainStranded();
     this.#sampler = setInterval(() => this.#figures.sample(), 1000);
     if (this.#p.reconcileIntervalMs > 0) this.#reconciler.start(this.#p.reconcileIntervalMs);
     log.info("actor runtime started", {
@@ -286,16 +285,10 @@ export class RuntimeCore implements ActorRuntime {
     this.#p.log.info("actor runtime stopped");
   }
 
-  /** After every shard is subscribed (so what is published again has a session to go to). */
+  /** Started once every shard is subscribed (so what is published again has a session to go to). */
   async #drainStranded(): Promise<void> {
     const { log, mqttUrl, settings, shards } = this.#p;
     try {
-      while (!this.#stopping.signal.aborted) {
-        try {
-          await this.ready(1_000);
-          break;
-        } catch { /* not yet: the supervisor is still assigning shards */ }
-      }
       if (this.#stopping.signal.aborted) return;
       const drained = await drainStrandedShards({
         url: mqttUrl,
@@ -368,6 +361,7 @@ export class RuntimeCore implements ActorRuntime {
     this.#readyShards.add(shard);
     if (this.#readyShards.size === this.#p.shards) {
       this.#supervisor.shardsReady();
+      this.#stranded ??= this.#drainStranded();
       if (this.#state === "starting") this.#move("running");
       for (const wake of this.#readyWaiters.splice(0)) wake();
     }

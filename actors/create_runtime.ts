@@ -80,15 +80,16 @@ export async function createRuntime(
   const mqttUrl = options.mqttUrl ?? config.mqtt.url ?? services.mqtt?.url;
   if (!mqttUrl) throw new TypeError("createRuntime needs a broker: set options.mqttUrl or services.mqtt");
   const catchAll = options.catchAll ?? config.mqtt.catchAll;
+  const shards = options.shards ?? config.shards;
   const runtime = new RuntimeCore({
     services,
     log: services.log.child({ component: "runtime" }),
     mqttUrl,
     workers: options.workers ?? config.workers,
-    shards: options.shards ?? config.shards,
+    shards,
     settings: {
       clientIdPrefix: options.clientIdPrefix ?? "gridpulse",
-      shards: options.shards ?? config.shards,
+      shards,
       mailboxSize: options.mailboxSize ?? 1000,
       batchMaxMessages: options.batchMaxMessages ?? 2000,
       batchMaxDelayMs: options.batchMaxDelayMs ?? 5,

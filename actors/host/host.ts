@@ -303,15 +303,14 @@ export class WorkerHost {
     const kind = route?.kind ?? "unknown";
     this.#stats.messagesIn[kind] = (this.#stats.messagesIn[kind] ?? 0) + 1;
     const cell = routed ? this.#cells.get(routed.key) : undefined;
-    if (
-      route && (!cell || cell.shard !== shard.n) && shardOf(route.id, this.#o.settings.shards) !== shard.n
-    ) {
+    const notHere = route !== undefined && (!cell || cell.shard !== shard.n);
+    if (notHere && shardOf(route.id, this.#o.settings.shards) !== shard.n) {
       // Until every shard has subscribed, a copy could reach no session: held (unacknowledged) till then.
       if (this.#shardsReady) this.#republish(shard, message, route, routed!.key);
       else this.#misrouted.push({ shard, message, route, key: routed!.key });
       return shard.checkFull();
     }
-    if (route && (!cell || cell.shard !== shard.n) && !this.#o.settings.recordUnknown) {
+    if (notHere && !this.#o.settings.recordUnknown) {
       // A topic left subscribed in the persistent session by an actor removed while its shard was
       // away: the catch-all session records it, so it is not recorded twice.
       this.#batcher.message(shard, message.seq, kind, "ignored");
