@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { keys } from "../stores/cache/cache.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
-import { freePort, testBroker } from "../mqtt/testing.ts";
+import { freePort } from "../core/local_process.ts";
+import { testBroker } from "../mqtt/testing.ts";
 import { StoreUnavailableError } from "../core/errors.ts";
 import { topics } from "../domain/telemetry.ts";
 import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_testing.ts";

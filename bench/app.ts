@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import { freePort, stopProcess } from "./broker.ts";
+import { freePort, stopProcess } from "../core/local_process.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 

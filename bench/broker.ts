@@ -18,8 +18,6 @@ import { toolVersion } from "./machine.ts";
 import { MOSQUITTO_BIN, startMosquitto } from "../mqtt/testing.ts";
 import { freePort, stopProcess, waitForPort } from "../core/local_process.ts";
 
-export { freePort, stopProcess };
-
 /** A running private broker. */
 export interface BenchBroker {
   kind: BrokerKind;

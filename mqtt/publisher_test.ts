@@ -3,7 +3,8 @@ import { silentLogger } from "../core/log.ts";
 import { StoreUnavailableError } from "../core/errors.ts";
 import { createMqttPublisher } from "./publisher.ts";
 import { MqttSession } from "./session.ts";
-import { freePort, testBroker, uniqueClientPrefix } from "./testing.ts";
+import { freePort } from "../core/local_process.ts";
+import { testBroker, uniqueClientPrefix } from "./testing.ts";
 
 Deno.test("createMqttPublisher() publishes JSON with QoS 1 and reports its state in check()", async () => {
   const broker = await testBroker();

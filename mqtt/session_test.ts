@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { StoreUnavailableError } from "../core/errors.ts";
 import { AckQueue } from "./_ack_queue.ts";
 import { type InboundMessage, MqttSession } from "./session.ts";
-import { freePort, startMosquitto, testBroker, uniqueClientPrefix } from "./testing.ts";
+import { freePort } from "../core/local_process.ts";
+import { startMosquitto, testBroker, uniqueClientPrefix } from "./testing.ts";
 
 const until = async (check: () => boolean, timeoutMs = 5_000) => {
   const deadline = Date.now() + timeoutMs;

@@ -18,8 +18,6 @@ import { silentLogger } from "../core/log.ts";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./broker.ts";
 import { freePort, stopProcess, waitForPort } from "../core/local_process.ts";
 
-export { freePort };
-
 /** The Mosquitto binary. */
 export const MOSQUITTO_BIN = "/usr/sbin/mosquitto";
 

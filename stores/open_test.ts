@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../core/config.ts";
 import { StoreUnavailableError } from "../core/errors.ts";
 import { silentLogger } from "../core/log.ts";
-import { freePort } from "./cache/redis/testing.ts";
+import { freePort } from "../core/local_process.ts";
 import { openCache, openDocuments, openSeries } from "./open.ts";
 import { withTestDatabase } from "./postgres/testing.ts";
 

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../core/config.ts";
 import { startGridPulse } from "../core/boot.ts";
 import { silentLogger } from "../core/log.ts";
-import { freePort } from "../mqtt/testing.ts";
+import { freePort } from "../core/local_process.ts";
 
-function embeddedConfig(dataDir: string, port = 0) {
+function embeddedConfig(dataDir: string, port = 0, more: Record<string, string> = {}) {
   // No service URLs: everything embedded. Port 0: any free port.
-  return loadConfig({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATE: "off" });
+  return loadConfig({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATE: "off", ...more });
 }
 
 /** `/api/ready` answers polled until `done` settles (a refused connection is no answer). */
@@ -147,12 +147,8 @@ Deno.test("startGridPulse() refuses a second process on the same embedded data d
 Deno.test("stop() ends open /api/stream connections instead of waiting for their clients", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-stop-" });
   try {
-    const config = loadConfig({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
+    const config = embeddedConfig(dataDir, 0, {
       MQTT_EMBEDDED_PORT: "0",
-      SIMULATE: "off",
       ADMIN_PASSWORD: "stop-test-password",
     });
     const running = await startGridPulse(config, {

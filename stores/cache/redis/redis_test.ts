@@ -5,7 +5,8 @@ import { eventually } from "../cache_contract.ts";
 import { cacheContract } from "../cache_contract.ts";
 import { keys, TTL } from "../cache.ts";
 import { escapeGlob, openRedisCache, type RedisCache } from "./redis_cache.ts";
-import { configuredRedisUrl, freePort, hasRedisServer, type OwnRedis, startOwnRedis } from "./testing.ts";
+import { freePort } from "../../../core/local_process.ts";
+import { configuredRedisUrl, hasRedisServer, type OwnRedis, startOwnRedis } from "./testing.ts";
 
 const REDIS_URL = configuredRedisUrl();
 const OWN = hasRedisServer();

@@ -6,8 +6,6 @@
 import { loadConfig } from "../../../core/config.ts";
 import { freePort } from "../../../core/local_process.ts";
 
-export { freePort };
-
 /** Whether the `redis-server` binary is on PATH. */
 export function hasRedisServer(): boolean {
   try {

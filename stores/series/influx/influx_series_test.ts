@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../../../core/config.ts";
 import { BackpressureError, StoreUnavailableError } from "../../../core/errors.ts";
 import { silentLogger } from "../../../core/log.ts";
-import { freePort } from "../../cache/redis/testing.ts";
+import { freePort } from "../../../core/local_process.ts";
 import type { SeriesPoint } from "../series.ts";
 import { openInfluxSeries } from "./influx_series.ts";
 import { countSamples, exportSeries, hasVictoriaMetrics, startVictoriaMetrics } from "./testing.ts";

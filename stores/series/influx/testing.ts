@@ -4,7 +4,7 @@
  * start again; and reading points back with `/api/v1/export`.
  * @module
  */
-import { freePort } from "../../cache/redis/testing.ts";
+import { freePort } from "../../../core/local_process.ts";
 
 /** A private victoria-metrics process. */
 export interface OwnVictoriaMetrics {
