@@ -10,13 +10,14 @@ import type { Services } from "../core/services.ts";
 import { keys } from "../stores/cache/cache.ts";
 import type { StoreStatus } from "../stores/status.ts";
 import { CatchAll } from "./catch_all.ts";
-import { allSinks, kindModule, kindModules, KINDS } from "./kinds.ts";
+import { allSinks, kindModule, kindModules, KINDS, rollupSources } from "./kinds.ts";
 import { loadSpecs } from "./loader.ts";
 import { ActorRegistry } from "./registry.ts";
 import type { ActorKind, Runtime, RuntimeStats } from "./runtime.ts";
 import type { ActorSpec } from "./protocol.ts";
 import { Supervisor, type SupervisorOptions } from "./supervisor.ts";
 import { Writer } from "./writer.ts";
+import { RollupRepairer } from "./rollup_repair.ts";
 import { Figures, renderMetrics } from "./runtime_metrics.ts";
 import { Reconciler } from "./reconciler.ts";
 import { drainStrandedShards } from "./stranded.ts";
@@ -76,6 +77,7 @@ export class RuntimeCore implements ActorRuntime {
   #failure?: string;
   #registry: ActorRegistry;
   #writer: Writer;
+  #repairer: RollupRepairer;
   #figures = new Figures();
   #supervisor: Supervisor;
   #catchAll?: CatchAll;
@@ -105,6 +107,11 @@ export class RuntimeCore implements ActorRuntime {
       cache: services.cache,
       series: services.series,
       maxMessages: parts.writerMaxMessages,
+    });
+    this.#repairer = new RollupRepairer({
+      sql: services.sql,
+      sources: rollupSources(),
+      log: log.child({ component: "rollup-repair" }),
     });
     const { workers, shards, mqttUrl, settings, workerUrl, intensity, backoff } = parts;
     this.#supervisor = new Supervisor({
@@ -158,6 +165,7 @@ export class RuntimeCore implements ActorRuntime {
     }
     await this.#catchAll?.start(this.#p.brokerTimeoutMs);
     this.#supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
+    this.#repairer.start();
     this.#sampler = setInterval(() => this.#figures.sample(), 1000);
     if (this.#p.reconcileIntervalMs > 0) this.#reconciler.start(this.#p.reconcileIntervalMs);
     log.info("actor runtime started", {
@@ -231,6 +239,7 @@ export class RuntimeCore implements ActorRuntime {
       this.#supervisor,
       this.#registry,
       this.#writer,
+      this.#repairer,
       this.#catchAll,
       this.#state,
     );
@@ -281,6 +290,7 @@ export class RuntimeCore implements ActorRuntime {
     await this.#catchAll?.close();
     await this.#supervisor.stop();
     await this.#writer.idle();
+    await this.#repairer.stop();
     this.#move("stopped");
     this.#p.log.info("actor runtime stopped");
   }

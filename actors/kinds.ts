@@ -11,7 +11,7 @@ import { plantKind } from "./plant/mod.ts";
 import { siteKind } from "./site/mod.ts";
 import { venKind } from "./ven/mod.ts";
 import { alertsSink } from "./sinks/alerts.ts";
-import { rollupsSink } from "./sinks/rollups.ts";
+import { type RollupSource, rollupsSink } from "./sinks/rollups.ts";
 import { snapshotsSink } from "./sinks/snapshots.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -36,16 +36,17 @@ export function kindModule(kind: ActorKind): AnyKind {
   return module;
 }
 
-/**
- * Every sink in write order: the kinds' own tables first (readings), then the shared ones; rollups
- * after readings because an inexact bucket is recomputed from the readings written just before.
- */
+/** Where each kind's rollups are recomputed from (kinds without rollups have none). */
+export function rollupSources(): RollupSource[] {
+  return kindModules().flatMap((k) => (k.catalog.rollupSource ? [k.catalog.rollupSource] : []));
+}
+
+/** Every sink in write order: the kinds' own tables first (readings), then the shared ones. */
 export function allSinks(): Sink[] {
-  const kinds = kindModules();
   return [
-    ...kinds.flatMap((k) => k.catalog.sinks),
+    ...kindModules().flatMap((k) => k.catalog.sinks),
     alertsSink,
-    rollupsSink(kinds.flatMap((k) => (k.catalog.rollupSource ? [k.catalog.rollupSource] : []))),
+    rollupsSink(rollupSources()),
     snapshotsSink,
   ];
 }

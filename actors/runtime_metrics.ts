@@ -10,6 +10,7 @@ import type { ActorRegistry } from "./registry.ts";
 import type { RuntimeStats } from "./runtime.ts";
 import type { Supervisor } from "./supervisor.ts";
 import type { Writer } from "./writer.ts";
+import type { RollupRepairer } from "./rollup_repair.ts";
 
 /** Renders the runtime's metrics. */
 export function renderMetrics(
@@ -17,6 +18,7 @@ export function renderMetrics(
   supervisor: Supervisor,
   registry: ActorRegistry,
   writer: Writer,
+  repairer: RollupRepairer,
   catchAll: CatchAll | undefined,
   state: RuntimeStats["state"],
 ): string {
@@ -29,6 +31,7 @@ export function renderMetrics(
   };
   const shards = running.flatMap((h) => h.stats!.shards.map((s) => ({ ...s, worker: h.n })));
   const w = writer.stats();
+  const r = repairer.stats();
   const text = new MetricsText()
     .family(
       "gridpulse_runtime_up",
@@ -114,6 +117,24 @@ export function renderMetrics(
       "Time spent writing per sink (and documents, cache) in milliseconds",
       Object.entries(w.sinkMs).map(([sink, ms]) => [{ sink }, Math.round(ms)]),
     )
+    .family("gridpulse_rollup_recomputed_total", "counter", "Rollup buckets recomputed from readings", [[
+      {},
+      r.recomputed,
+    ]])
+    .family(
+      "gridpulse_rollup_recompute_backlog",
+      "gauge",
+      "Rollup buckets queued for recompute (as of the repairer's last look)",
+      [[{}, r.backlog]],
+    )
+    .family("gridpulse_rollup_recompute_ms_total", "counter", "Time in rollup repair transactions", [[
+      {},
+      Math.round(r.ms),
+    ]])
+    .family("gridpulse_rollup_recompute_failures_total", "counter", "Failed rollup repair transactions", [[
+      {},
+      r.failures,
+    ]])
     .histogram("gridpulse_write_batch_messages", "Messages per group commit", w.commitSize)
     .histogram(
       "gridpulse_write_commit_ms",

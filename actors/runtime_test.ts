@@ -237,6 +237,34 @@ Deno.test("runtime.metrics() exposes Prometheus text for messages, mailboxes, wr
     }
   }));
 
+Deno.test("runtime: the first bucket after a start is recomputed from the readings by the repairer, not in the commit", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const broker = await testBroker();
+    const plant = await insertPlant(sql);
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
+    // a reading stored before this start, in the bucket the actor will open first
+    await sql`insert into meter_readings (plant_id, metric_type, ts, value)
+              values (${plant}, 'power_mw', ${new Date(minute + 1_000)}, 7)`;
+    const rt = await startRuntime(sql, broker.url);
+    try {
+      for (const [offset, mw] of [[30_000, 1], [40_000, 3], [65_000, 2]]) {
+        await rt.publisher.publish(topics.plantTelemetry(plant), { ts: minute + offset, mw });
+      }
+      const row = await waitFor(async () => {
+        const [r] = await sql<{ count: number; min: number; max: number }[]>`
+          select count, min, max from rollup_1m where entity_id = ${plant} and bucket = ${new Date(minute)}`;
+        return r && (await sql`select 1 from rollup_recompute`).length === 0 ? r : undefined;
+      }, "the first 1m bucket recomputed");
+      assert.deepEqual({ ...row }, { count: 3, min: 1, max: 7 }, "the reading from before the start counts");
+      assert.match(rt.runtime.metrics(), /^gridpulse_rollup_recomputed_total [1-9]\d*$/m);
+      assert.match(rt.runtime.metrics(), /^gridpulse_rollup_recompute_backlog 0$/m);
+    } finally {
+      await rt.stop();
+      await purgeSessions(broker.url, rt.prefix, 8);
+      await broker.close();
+    }
+  }));
+
 Deno.test("createRuntime() fails with StoreUnavailableError when the broker is unreachable", () =>
   withTestDatabase("embedded", async ({ sql }) => {
     await assert.rejects(

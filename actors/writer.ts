@@ -145,8 +145,7 @@ export class Writer {
       let rows = 0;
       await this.#o.sql.begin(async (tx) => {
         // Pipelined: every statement is sent at once and runs in order on the one connection, so a
-        // commit costs one round trip (plus COMMIT), not one per statement. A sink that reads another
-        // sink's rows (rollup recomputes read readings) comes later in the sink order.
+        // commit costs one round trip (plus COMMIT), not one per statement.
         const writes: Promise<number>[] = [];
         for (const sink of this.#o.sinks) {
           const collected = merged.get(sink.name);

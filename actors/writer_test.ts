@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../core/log.ts";
 import { CHANGES_CHANNEL } from "../stores/cache/cache.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
-import { allSinks } from "./kinds.ts";
+import { allSinks, rollupSources } from "./kinds.ts";
+import { RollupRepairer } from "./rollup_repair.ts";
 import type { Batch, DeadLetter } from "./protocol.ts";
 import { appendRow, type SinkRows } from "./sink.ts";
 import { fakeCache, fakeDocuments, insertPlant } from "./testing.ts";
@@ -111,7 +112,7 @@ for (const backend of pgBackends()) {
       assert.notEqual(rows[1].id, id, "a taken id is replaced by a fresh one");
     }));
 
-  Deno.test(`Writer rollups sink: exact buckets are upserted, inexact ones recomputed from readings (${backend})`, () =>
+  Deno.test(`Writer rollups sink: exact buckets are upserted, inexact ones queued and recomputed apart (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
       const plant = await insertPlant(sql);
       const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
@@ -122,11 +123,11 @@ for (const backend of pgBackends()) {
         ts: minute + i * 10_000,
         value: v,
       }));
-      const rollup = (exact: boolean) => ({
+      const rollup = (exact: boolean, width = "1m") => ({
         series: "plant",
         entity_id: plant,
         metric: "power_mw",
-        width: "1m",
+        width,
         bucket: minute,
         exact,
         min: 1,
@@ -137,20 +138,40 @@ for (const backend of pgBackends()) {
         lastTs: minute + 10_000,
       });
       await writer.submit(batch({ meter_readings: readings, rollups: [rollup(true)] }));
-      let [row] = await sql<{ min: number; max: number; count: number; avg: number; last: number }[]>`
-        select min, max, count, avg, last from rollup_1m where entity_id = ${plant}`;
+      const read = async (table = "rollup_1m") =>
+        (await sql<{ min: number; max: number; count: number; avg: number; last: number }[]>`
+          select min, max, count, avg, last from ${sql(table)} where entity_id = ${plant}`).map((r) => ({
+          ...r,
+        }));
       assert.deepEqual(
-        { ...row },
-        { min: 1, max: 5, count: 2, avg: 3, last: 1 },
+        await read(),
+        [{ min: 1, max: 5, count: 2, avg: 3, last: 1 }],
         "exact: as the actor computed it",
       );
+
+      // inexact: the commit only queues the bucket (twice in a row: still one entry)
+      await writer.submit(batch({ rollups: [rollup(false), rollup(false, "10m")] }));
       await writer.submit(batch({ rollups: [rollup(false)] }));
-      [row] = await sql`select min, max, count, avg, last from rollup_1m where entity_id = ${plant}`;
       assert.deepEqual(
-        { ...row },
-        { min: 1, max: 9, count: 3, avg: 5, last: 9 },
-        "inexact: recomputed from meter_readings",
+        await read(),
+        [{ min: 1, max: 5, count: 2, avg: 3, last: 1 }],
+        "not recomputed in the commit",
       );
+      const queued = await sql<{ width: string; bucket: Date }[]>`
+        select width, bucket from rollup_recompute where entity_id = ${plant} order by width`;
+      assert.deepEqual(queued.map((q) => [q.width, q.bucket.getTime()]), [["10m", minute], ["1m", minute]]);
+
+      const repairer = new RollupRepairer({ sql, sources: rollupSources(), log: silentLogger });
+      assert.equal(await repairer.drain(), 2);
+      const recomputed = { min: 1, max: 9, count: 3, avg: 5, last: 9 };
+      assert.deepEqual(await read(), [recomputed], "recomputed from meter_readings");
+      assert.deepEqual(await read("rollup_10m"), [recomputed]);
+      assert.equal(
+        (await sql`select 1 from rollup_recompute where entity_id = ${plant}`).length,
+        0,
+        "dequeued",
+      );
+      assert.equal(repairer.stats().recomputed, 2);
     }));
 
   Deno.test(`Writer sends dead letters to telemetry_events and live state to the cache after the commit (${backend})`, () =>

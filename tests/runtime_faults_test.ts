@@ -36,8 +36,15 @@ async function publishAll(
   await Promise.all(sends);
 }
 
-/** Every closed 1m rollup equals the aggregate of the stored readings. */
+/**
+ * Every closed 1m rollup equals the aggregate of the stored readings, once the runtime's rollup repairer
+ * has recomputed what the crashes made inexact.
+ */
 async function assertRollupsMatchReadings(sql: Sql, plants: string[]) {
+  await waitFor(
+    async () => (await sql`select 1 from rollup_recompute limit 1`).length === 0,
+    "no rollup bucket queued for recompute",
+  );
   const wrong = await sql`
     select r.entity_id, r.bucket from rollup_1m r
     join lateral (select min(value) as min, max(value) as max, sum(value) as sum, count(*)::int as count

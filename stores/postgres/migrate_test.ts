@@ -33,6 +33,7 @@ const SEED_TABLES = [
   "rollup_30m",
   "rollup_3h",
   "rollup_6h",
+  "rollup_recompute",
   "actor_snapshots",
   "doc_audit",
   "doc_market_signals",
