@@ -37,7 +37,10 @@ export interface RuntimeOptions {
   batchMaxDelayMs?: number;
   /** @default {5000} */
   snapshotIntervalMs?: number;
-  /** @default {100} */
+  /**
+   * How often a host fires due actor timers (data-gap deadlines, bucket ends): a gap alert is raised
+   * at most this late. @default {25}
+   */
   timerTickMs?: number;
   /** Live state per actor at most this often, except alerts and status changes (at once). @default {500} */
   liveIntervalMs?: number;
@@ -94,7 +97,7 @@ export async function createRuntime(
       batchMaxMessages: options.batchMaxMessages ?? 2000,
       batchMaxDelayMs: options.batchMaxDelayMs ?? 5,
       snapshotIntervalMs: options.snapshotIntervalMs ?? 5000,
-      timerTickMs: options.timerTickMs ?? 100,
+      timerTickMs: options.timerTickMs ?? 25,
       liveIntervalMs: options.liveIntervalMs ?? 500,
       recordUnknown: !catchAll,
       logLevel: config.logLevel,

@@ -51,6 +51,7 @@ export class Batcher {
   #building: Building;
   #nextId = 1;
   #timer?: number;
+  #urgent = false;
   #inFlight = new Map<number, { batch: Batch; acks: Map<AckTarget, number[]>; attempts: number }>();
   #committedListeners: (() => void)[] = [];
 
@@ -100,11 +101,22 @@ export class Batcher {
     this.#arm();
   }
 
-  /** Adds a change event (reading events coalesce per actor). */
+  /**
+   * Adds a change event (reading events coalesce per actor). An alert does not wait for `maxDelayMs`:
+   * the batch is flushed once the messages being handled now are (a microtask), so that it joins the
+   * next commit.
+   */
   event(event: ChangeEvent): void {
     if (event.type === "reading") this.#building.readings.set(`${event.kind}:${event.id}`, event);
     else this.#building.events.push(event);
     this.#arm();
+    if (event.type === "alert" && !this.#urgent) {
+      this.#urgent = true;
+      queueMicrotask(() => {
+        this.#urgent = false;
+        this.flush();
+      });
+    }
   }
 
   /** Adds a dead letter. */

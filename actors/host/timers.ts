@@ -1,11 +1,11 @@
 /**
  * The actor timers of one worker host: a deadline per (actor, timer name) in a binary min-heap, polled
- * by the host every ~100 ms (so a timer fires within that of its deadline, well inside the 1 s the gap
- * alert allows). Re-arming later (every reading pushes the gap deadline back) only updates the owner's
- * record: the old heap entry, when it comes up, sees the later deadline and re-queues itself. So a
- * timer costs O(1) per message instead of a heap push, and the heap holds about one entry per armed
- * timer. Deadlines live on the owners themselves (the actor cells): setting one is a property write,
- * with no key strings built and no map lookups per message.
+ * by the host every 25 ms by default (`timerTickMs`; a timer fires within that of its deadline, well
+ * inside the 1 s the gap alert allows). Re-arming later (every reading pushes the gap deadline back)
+ * only updates the owner's record: the old heap entry, when it comes up, sees the later deadline and
+ * re-queues itself. So a timer costs O(1) per message instead of a heap push, and the heap holds about
+ * one entry per armed timer. Deadlines live on the owners themselves (the actor cells): setting one is
+ * a property write, with no key strings built and no map lookups per message.
  * @module
  */
 
