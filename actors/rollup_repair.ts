@@ -31,7 +31,7 @@ export interface RollupRepairOptions {
   /**
    * The share of time spent in repair transactions while a backlog lasts: after a transaction of d ms
    * the repairer waits d x (1 - share) / share, leaving PostgreSQL (and the one embedded connection) to
-   * the writer meanwhile. @default {0.5}
+   * the writer meanwhile. @default {0.25}
    */
   busyShare?: number;
 }
@@ -136,7 +136,7 @@ export class RollupRepairer {
   }
 
   async #loop(): Promise<void> {
-    const share = Math.min(1, Math.max(0.01, this.#o.busyShare ?? 0.5));
+    const share = Math.min(1, Math.max(0.01, this.#o.busyShare ?? 0.25));
     while (!this.#stopped) {
       let done = 0;
       let pause = this.#o.pollMs ?? 500;
