@@ -8,8 +8,9 @@
  * the last snapshot, are not replayed), so are buckets restored from a snapshot, and so is a bucket
  * that gets a reading at or before the metric's last timestamp (a redelivery or a late reading);
  * an inexact bucket is written as a `recompute` row: the writer queues it and the rollup repairer
- * (rollup_repair.ts) recomputes it from the readings table. A reading for an already emitted bucket emits a recompute of that bucket. So redelivery,
- * crashes and late data never leave a wrong rollup. Pure functions over JSON-serialisable state.
+ * (rollup_repair.ts) recomputes it from the readings table. A reading for an already emitted bucket
+ * emits a recompute of that bucket. So redelivery, crashes and late data never leave a wrong rollup.
+ * Pure functions over JSON-serialisable state.
  * @module
  */
 

@@ -2,56 +2,39 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../core/log.ts";
 import type { Sql } from "../stores/postgres/client.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
-import { allSinks, rollupSources } from "./kinds.ts";
+import { rollupSources } from "./kinds.ts";
 import { RollupRepairer } from "./rollup_repair.ts";
 import { recomputeBuckets } from "./sinks/rollups.ts";
-import { appendRow, type SinkRows } from "./sink.ts";
-import { insertPlant } from "./testing.ts";
+import { insertPlant, sinkBatch, SINKS } from "./testing.ts";
 import { Writer } from "./writer.ts";
 import { waitFor } from "./runtime_testing.ts";
 
-const SINKS = allSinks();
 const MINUTE = Date.UTC(2026, 0, 1, 10, 0);
-let nextBatch = 1;
 
 /** Readings `values` 1 s apart from `start`, and an inexact 1m rollup row for each minute they touch. */
 function batch(plant: string, start: number, values: number[]) {
-  const sinks: Record<string, SinkRows> = {};
-  const add = (name: string, row: Record<string, unknown>) =>
-    appendRow(sinks[name] ??= { count: 0, columns: {} }, SINKS.find((s) => s.name === name)!.columns, row);
-  const minutes = new Set<number>();
-  values.forEach((value, i) => {
-    const ts = start + i * 1000;
-    add("meter_readings", { plant_id: plant, metric_type: "power_mw", ts, value });
-    minutes.add(Math.floor(ts / 60_000) * 60_000);
-  });
-  for (const bucket of minutes) {
-    add("rollups", {
-      series: "plant",
-      entity_id: plant,
-      metric: "power_mw",
-      width: "1m",
-      bucket,
-      exact: false,
-      min: 0,
-      max: 0,
-      sum: 0,
-      count: 1,
-      last: 0,
-      lastTs: bucket,
-    });
-  }
-  return {
-    id: nextBatch++,
-    worker: 0,
-    sinks,
-    cache: [],
-    events: [],
-    rejected: [],
-    counts: { plant: { accepted: values.length, rejected: 0 } },
-    messages: values.length,
-    firstAt: Date.now(),
-  };
+  const readings = values.map((value, i) => ({
+    plant_id: plant,
+    metric_type: "power_mw",
+    ts: start + i * 1000,
+    value,
+  }));
+  const minutes = new Set(readings.map((r) => Math.floor(r.ts / 60_000) * 60_000));
+  const rollups = [...minutes].map((bucket) => ({
+    series: "plant",
+    entity_id: plant,
+    metric: "power_mw",
+    width: "1m",
+    bucket,
+    exact: false,
+    min: 0,
+    max: 0,
+    sum: 0,
+    count: 1,
+    last: 0,
+    lastTs: bucket,
+  }));
+  return sinkBatch({ meter_readings: readings, rollups });
 }
 
 /** Every 1m rollup row of `plant` equals the aggregate of its readings. */

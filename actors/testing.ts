@@ -6,6 +6,9 @@
 import type { Cache, CacheEntry } from "../stores/cache/cache.ts";
 import type { Document, DocumentStore, NewDocument } from "../stores/documents/documents.ts";
 import type { StoreStatus } from "../stores/status.ts";
+import { allSinks } from "./kinds.ts";
+import type { Batch } from "./protocol.ts";
+import { appendRow, type SinkRows } from "./sink.ts";
 
 /** A recording cache. */
 export interface FakeCache extends Cache {
@@ -95,4 +98,38 @@ export async function insertPlant(
             ${fields.expectedIntervalS ?? 60}, ${sql.json((fields.detection ?? {}) as never)})
     returning id`;
   return row.id;
+}
+
+/** Every sink, as the runtime's writer has them. */
+export const SINKS = allSinks();
+let nextBatch = 1;
+
+/**
+ * A worker batch holding `rows` per sink name (counted as accepted plant messages, one per reading),
+ * as a worker host would post it to the writer.
+ */
+export function sinkBatch(
+  rows: Record<string, Record<string, unknown>[]>,
+  extra: Partial<Batch> = {},
+): Batch {
+  const sinks: Record<string, SinkRows> = {};
+  for (const [name, list] of Object.entries(rows)) {
+    const sink = SINKS.find((s) => s.name === name);
+    if (!sink) throw new RangeError(`No sink named ${name}`);
+    const collected: SinkRows = { count: 0, columns: {} };
+    for (const row of list) appendRow(collected, sink.columns, row);
+    sinks[name] = collected;
+  }
+  return {
+    id: nextBatch++,
+    worker: 0,
+    sinks,
+    cache: [],
+    events: [],
+    rejected: [],
+    counts: { plant: { accepted: rows.meter_readings?.length ?? 0, rejected: extra.rejected?.length ?? 0 } },
+    messages: rows.meter_readings?.length ?? 0,
+    firstAt: Date.now(),
+    ...extra,
+  };
 }

@@ -2,37 +2,11 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../core/log.ts";
 import { CHANGES_CHANNEL } from "../stores/cache/cache.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
-import { allSinks, rollupSources } from "./kinds.ts";
+import { rollupSources } from "./kinds.ts";
 import { RollupRepairer } from "./rollup_repair.ts";
-import type { Batch, DeadLetter } from "./protocol.ts";
-import { appendRow, type SinkRows } from "./sink.ts";
-import { fakeCache, fakeDocuments, insertPlant } from "./testing.ts";
+import type { DeadLetter } from "./protocol.ts";
+import { fakeCache, fakeDocuments, insertPlant, sinkBatch, SINKS } from "./testing.ts";
 import { Writer } from "./writer.ts";
-
-const SINKS = allSinks();
-let nextBatch = 1;
-
-function batch(rows: Record<string, Record<string, unknown>[]>, extra: Partial<Batch> = {}): Batch {
-  const sinks: Record<string, SinkRows> = {};
-  for (const [name, list] of Object.entries(rows)) {
-    const sink = SINKS.find((s) => s.name === name)!;
-    const collected: SinkRows = { count: 0, columns: {} };
-    for (const row of list) appendRow(collected, sink.columns, row);
-    sinks[name] = collected;
-  }
-  return {
-    id: nextBatch++,
-    worker: 0,
-    sinks,
-    cache: [],
-    events: [],
-    rejected: [],
-    counts: { plant: { accepted: rows.meter_readings?.length ?? 0, rejected: extra.rejected?.length ?? 0 } },
-    messages: rows.meter_readings?.length ?? 0,
-    firstAt: Date.now(),
-    ...extra,
-  };
-}
 
 const alert = (plant: string, op: "open" | "resolve", ts: number, id = crypto.randomUUID()) => ({
   op,
@@ -65,10 +39,10 @@ for (const backend of pgBackends()) {
         value: i,
       }));
       await Promise.all([
-        writer.submit(batch({ meter_readings: readings })),
-        writer.submit(batch({ meter_readings: readings })),
+        writer.submit(sinkBatch({ meter_readings: readings })),
+        writer.submit(sinkBatch({ meter_readings: readings })),
       ]);
-      await writer.submit(batch({ meter_readings: readings }));
+      await writer.submit(sinkBatch({ meter_readings: readings }));
       const [{ n }] = await sql<
         { n: number }[]
       >`select count(*)::int as n from meter_readings where plant_id = ${plant}`;
@@ -90,9 +64,9 @@ for (const backend of pgBackends()) {
       const t = Date.UTC(2026, 0, 1);
       const id = crypto.randomUUID();
       await writer.submit(
-        batch({ alerts: [alert(plant, "open", t, id), alert(plant, "open", t + 1000, id)] }),
+        sinkBatch({ alerts: [alert(plant, "open", t, id), alert(plant, "open", t + 1000, id)] }),
       );
-      await writer.submit(batch({ alerts: [alert(plant, "open", t + 2000, id)] }));
+      await writer.submit(sinkBatch({ alerts: [alert(plant, "open", t + 2000, id)] }));
       let rows = await sql<{ id: string; occurrences: number; last_seen_at: Date; state: string }[]>`
         select id, occurrences, last_seen_at, state from alerts where plant_id = ${plant}`;
       assert.equal(rows.length, 1);
@@ -104,7 +78,7 @@ for (const backend of pgBackends()) {
       ]);
       // open + resolve + open of one key in one batch: written in phases, in order
       await writer.submit(
-        batch({ alerts: [alert(plant, "resolve", t + 3000), alert(plant, "open", t + 4000, id)] }),
+        sinkBatch({ alerts: [alert(plant, "resolve", t + 3000), alert(plant, "open", t + 4000, id)] }),
       );
       rows =
         await sql`select id, occurrences, last_seen_at, state from alerts where plant_id = ${plant} order by ts`;
@@ -137,7 +111,7 @@ for (const backend of pgBackends()) {
         last: 1,
         lastTs: minute + 10_000,
       });
-      await writer.submit(batch({ meter_readings: readings, rollups: [rollup(true)] }));
+      await writer.submit(sinkBatch({ meter_readings: readings, rollups: [rollup(true)] }));
       const read = async (table = "rollup_1m") =>
         (await sql<{ min: number; max: number; count: number; avg: number; last: number }[]>`
           select min, max, count, avg, last from ${sql(table)} where entity_id = ${plant}`).map((r) => ({
@@ -150,8 +124,8 @@ for (const backend of pgBackends()) {
       );
 
       // inexact: the commit only queues the bucket (twice in a row: still one entry)
-      await writer.submit(batch({ rollups: [rollup(false), rollup(false, "10m")] }));
-      await writer.submit(batch({ rollups: [rollup(false)] }));
+      await writer.submit(sinkBatch({ rollups: [rollup(false), rollup(false, "10m")] }));
+      await writer.submit(sinkBatch({ rollups: [rollup(false)] }));
       assert.deepEqual(
         await read(),
         [{ min: 1, max: 5, count: 2, avg: 3, last: 1 }],
@@ -186,7 +160,7 @@ for (const backend of pgBackends()) {
         payload: "{}",
         receivedAt: Date.now(),
       };
-      const b = batch({}, {
+      const b = sinkBatch({}, {
         rejected: [letter],
         cache: [{ key: "actor:plant:1", value: { status: "ok" }, ttlSeconds: 300 }],
         events: [{ type: "state", kind: "plant", id: "1", status: "ok" }],
@@ -211,7 +185,7 @@ for (const backend of pgBackends()) {
       const plant = await insertPlant(sql);
       const gone = crypto.randomUUID();
       const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
-      await writer.submit(batch({
+      await writer.submit(sinkBatch({
         meter_readings: [
           { plant_id: plant, metric_type: "power_mw", ts: Date.now(), value: 1 },
           { plant_id: gone, metric_type: "power_mw", ts: Date.now(), value: 1 },
@@ -243,11 +217,11 @@ Deno.test("Writer keeps readings flowing while the documents store is down and a
       receivedAt: Date.now(),
     };
     let rejectedAcked = false;
-    const withLetter = writer.submit(batch({}, { rejected: [letter], messages: 1 })).then(
+    const withLetter = writer.submit(sinkBatch({}, { rejected: [letter], messages: 1 })).then(
       () => (rejectedAcked = true),
     );
     await writer.submit(
-      batch({ meter_readings: [{ plant_id: plant, metric_type: "power_mw", ts: Date.now(), value: 1 }] }),
+      sinkBatch({ meter_readings: [{ plant_id: plant, metric_type: "power_mw", ts: Date.now(), value: 1 }] }),
     );
     assert.equal(rejectedAcked, false, "not acknowledged while its dead letter is not stored");
     down = false;

@@ -65,7 +65,7 @@ export function rollupsSink(sources: RollupSource[]): Sink {
       let changed = 0;
       const inexact: number[] = [];
       for (const [width, indexes] of groupIndexes(count, (i) => String(rows.width[i]))) {
-        widthMs(width);
+        widthMs(width); // an unknown width fails the commit
         // The newest row of a bucket wins; one inexact row makes the bucket a recompute.
         const buckets = groupIndexes(indexes.length, (j) => {
           const i = indexes[j];
