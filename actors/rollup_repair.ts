@@ -12,7 +12,7 @@
  * @module
  */
 import type { Logger } from "../core/log.ts";
-import { backoffDelay } from "../core/retry.ts";
+import { backoffDelay, sleep } from "../core/retry.ts";
 import type { Sql } from "../stores/postgres/client.ts";
 import { typedArray } from "./sink.ts";
 import { type QueuedBucket, recomputeBuckets, type RollupSource } from "./sinks/rollups.ts";
@@ -54,8 +54,7 @@ export class RollupRepairer {
   #limit: number;
   #stats: RollupRepairStats = { recomputed: 0, transactions: 0, failures: 0, ms: 0, backlog: 0 };
   #running?: Promise<void>;
-  #stopped = false;
-  #wake?: () => void;
+  #stop?: AbortController;
   #failuresInARow = 0;
 
   constructor(options: RollupRepairOptions) {
@@ -69,14 +68,14 @@ export class RollupRepairer {
 
   /** Starts the background loop. */
   start(): void {
-    this.#stopped = false;
-    this.#running ??= this.#loop().finally(() => (this.#running = undefined));
+    if (this.#running) return;
+    this.#stop = new AbortController();
+    this.#running = this.#loop(this.#stop.signal).finally(() => (this.#running = undefined));
   }
 
   /** Stops after the transaction under way (what is still queued stays queued). */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#wake?.();
+    this.#stop?.abort();
     await this.#running;
   }
 
@@ -135,9 +134,9 @@ export class RollupRepairer {
     return n;
   }
 
-  async #loop(): Promise<void> {
+  async #loop(signal: AbortSignal): Promise<void> {
     const share = Math.min(1, Math.max(0.01, this.#o.busyShare ?? 0.25));
-    while (!this.#stopped) {
+    while (!signal.aborted) {
       let done = 0;
       let pause = this.#o.pollMs ?? 500;
       try {
@@ -153,14 +152,7 @@ export class RollupRepairer {
           error,
         });
       }
-      if (!this.#stopped && (done === 0 || pause >= 1)) await this.#sleep(pause);
+      if (done === 0 || pause >= 1) await sleep(pause, signal).catch(() => {}); // rejects on stop
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => (this.#wake = undefined, resolve()), ms);
-      this.#wake = () => (clearTimeout(timer), this.#wake = undefined, resolve());
-    });
   }
 }
