@@ -114,7 +114,7 @@ async function loadedSections(
         maxBacklog: options.maxBacklog,
         rate: options.rate,
         counter,
-        postgresPids: await ctx.db.backendPids(),
+        postgresPids: () => ctx.db.backendPids(),
         rawMqttPerS: report.raw?.mqtt?.msgPerS,
       });
       report.ingest.pipeline = pipelineFigures(before, await fetchMetrics(app.url));

@@ -149,20 +149,76 @@ export class ProcessSampler {
   }
 }
 
-/** Samples several processes (PostgreSQL's backends of one database) and adds up their CPU. */
+/** Options for {@linkcode GroupSampler}. */
+export interface GroupSamplerOptions extends ProcessSamplerOptions {
+  /** How often `discover` is asked again. @default {500} */
+  discoverMs?: number;
+}
+
+/**
+ * Samples a group of processes that may grow while it runs (PostgreSQL's backends of one database: a
+ * connection pool opens its second connection only under load) and adds up their CPU over the window.
+ * `discover` names the group's pids at start and again every `discoverMs`. A pid first named after the
+ * start was born after it, so all of its CPU time counts; a pid that exits counts up to its last sample.
+ */
 export class GroupSampler {
-  #samplers: ProcessSampler[];
+  #discover: () => number[] | Promise<number[]>;
+  #intervalMs: number;
+  #discoverMs: number;
+  /** Ticks at the first and the last sample of every member. */
+  #members = new Map<number, { first: number; last: number }>();
+  #startedAt = 0;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #discovering?: Promise<void>;
 
-  constructor(pids: number[], options: ProcessSamplerOptions = {}) {
-    this.#samplers = pids.map((pid) => new ProcessSampler(pid, options));
+  constructor(discover: number[] | (() => number[] | Promise<number[]>), options: GroupSamplerOptions = {}) {
+    this.#discover = Array.isArray(discover) ? () => discover : discover;
+    this.#intervalMs = options.intervalMs ?? 250;
+    this.#discoverMs = options.discoverMs ?? 500;
   }
 
-  start(): void {
-    for (const s of this.#samplers) s.start();
+  /** Names the members at start (their CPU counts from now on) and keeps discovering. */
+  async start(): Promise<void> {
+    this.#startedAt = performance.now();
+    this.#add(await this.#discover(), false);
+    this.#timers.push(setInterval(() => this.#sample(), this.#intervalMs));
+    this.#timers.push(setInterval(() => {
+      this.#discovering ??= Promise.resolve(this.#discover())
+        .then((pids) => this.#add(pids, true), () => {}) // a failed lookup is retried at the next tick
+        .finally(() => this.#discovering = undefined);
+    }, this.#discoverMs));
   }
 
-  /** Total mean CPU of the group over the window, in % of one core. */
-  stop(): number {
-    return this.#samplers.reduce((sum, s) => sum + s.stop().cpuPercent, 0);
+  #add(pids: number[], bornSinceStart: boolean): void {
+    for (const pid of pids) {
+      if (this.#members.has(pid)) continue;
+      const reading = readProcess(pid);
+      if (!reading) continue;
+      const ticks = reading.utime + reading.stime;
+      this.#members.set(pid, { first: bornSinceStart ? 0 : ticks, last: ticks });
+    }
+  }
+
+  #sample(): void {
+    for (const [pid, member] of this.#members) {
+      const reading = readProcess(pid);
+      if (reading) member.last = reading.utime + reading.stime;
+    }
+  }
+
+  /** Members seen so far. */
+  get pids(): number[] {
+    return [...this.#members.keys()];
+  }
+
+  /** Stops sampling; the group's total mean CPU over the window, in % of one core. */
+  async stop(): Promise<number> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.#discovering;
+    this.#sample();
+    const ms = performance.now() - this.#startedAt;
+    let ticks = 0;
+    for (const member of this.#members.values()) ticks += member.last - member.first;
+    return cpuPercent({ utime: 0, stime: 0 }, { utime: ticks, stime: 0 }, ms);
   }
 }

@@ -69,6 +69,49 @@ export interface IngestFigures {
   machineCpuPercent?: number;
   /** The app's own figures for the phase (/metrics). */
   pipeline?: PipelineFigures;
+  /** Where the machine's CPU went per stored reading, and what that leaves (see {@linkcode cpuBudget}). */
+  budget?: CpuBudget;
+}
+
+/** CPU per stored reading by process, µs, and the rate the machine could carry without the app's part. */
+export interface CpuBudget {
+  app: number;
+  broker?: number;
+  publisher?: number;
+  postgres?: number;
+  /** Everything else the machine did in the window (the kernel's own threads, the bench itself). */
+  rest: number;
+  /**
+   * Readings/s if the app cost no CPU at all and everything else cost what it did per reading:
+   * cores / (machine - app) per reading. An upper bound for any app on this machine with this broker,
+   * database and load generator (roughly: the broker and PostgreSQL batch a little better at higher
+   * rates).
+   */
+  withoutAppPerS: number;
+  /** withoutAppPerS / raw MQTT pass-through of the same run. */
+  withoutAppRatio?: number;
+}
+
+/**
+ * The CPU budget of an ingest phase from its figures (% of one core over the window, readings/s), or
+ * undefined without the machine's CPU.
+ */
+export function cpuBudget(i: IngestFigures, cores: number, rawMqttPerS?: number): CpuBudget | undefined {
+  if (i.machineCpuPercent === undefined || !(i.readingsPerS > 0)) return undefined;
+  const us = (percent: number) => percent / 100 * 1e6 / i.readingsPerS;
+  const listed = i.appCpuPercent + (i.brokerCpuPercent ?? 0) + (i.publisherCpuPercent ?? 0) +
+    (i.postgresCpuPercent ?? 0);
+  const withoutApp = us(i.machineCpuPercent - i.appCpuPercent);
+  const withoutAppPerS = withoutApp > 0 ? cores * 1e6 / withoutApp : Infinity;
+  return {
+    app: us(i.appCpuPercent),
+    broker: i.brokerCpuPercent === undefined ? undefined : us(i.brokerCpuPercent),
+    publisher: i.publisherCpuPercent === undefined ? undefined : us(i.publisherCpuPercent),
+    postgres: i.postgresCpuPercent === undefined ? undefined : us(i.postgresCpuPercent),
+    rest: Math.max(0, us(i.machineCpuPercent - listed)),
+    withoutAppPerS,
+    withoutAppRatio: rawMqttPerS ? withoutAppPerS / rawMqttPerS : undefined,
+  };
 }
 
 /** Alert latency at a fixed share of the sustained rate. */
@@ -208,7 +251,23 @@ function ingestRows(i: IngestFigures): Row[] {
       `${fmt(i.brokerCpuPercent)}% / ${fmt(i.publisherCpuPercent)}% / ${fmt(i.postgresCpuPercent)}% / ` +
       `${fmt(i.machineCpuPercent)}%`,
     ],
+    ...budgetRows(i.budget),
     ...pipelineRows(i.pipeline),
+  ];
+}
+
+function budgetRows(b: CpuBudget | undefined): Row[] {
+  if (!b) return [];
+  const ratio = b.withoutAppRatio === undefined
+    ? ""
+    : ` = ${(b.withoutAppRatio * 100).toFixed(1)}% of raw MQTT`;
+  return [
+    [
+      "",
+      "  µs per reading: app / broker / pub / pg / rest",
+      [b.app, b.broker, b.publisher, b.postgres, b.rest].map((v) => fmt(v)).join(" / "),
+    ],
+    ["", "  ceiling if the app cost no CPU", `${fmt(b.withoutAppPerS, "readings/s")}${ratio}`],
   ];
 }
 

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { type BenchReport, fmt, formatTable, JSON_PREFIX, jsonLine } from "./report.ts";
+import {
+  type BenchReport,
+  cpuBudget,
+  fmt,
+  formatTable,
+  type IngestFigures,
+  JSON_PREFIX,
+  jsonLine,
+} from "./report.ts";
 import { summarize } from "./histogram.ts";
 
 const report: BenchReport = {
@@ -71,4 +79,38 @@ Deno.test("jsonLine() is one prefixed line of JSON with NaN as null", () => {
   const parsed = JSON.parse(line.slice(JSON_PREFIX.length));
   assert.deepEqual(parsed.ingest.stored, 125_999);
   assert.deepEqual(parsed.alerts.gapLateness.p50, null);
+});
+
+Deno.test("cpuBudget() splits the machine's CPU per reading and bounds the rate without the app", () => {
+  const ingest: IngestFigures = {
+    plants: 1000,
+    seconds: 10,
+    readingsPerS: 40_000,
+    published: 400_000,
+    stored: 400_000,
+    appCpuPercent: 60,
+    appPeakRssMb: 500,
+    brokerCpuPercent: 52,
+    publisherCpuPercent: 24,
+    postgresCpuPercent: 56,
+    machineCpuPercent: 196,
+  };
+  const budget = cpuBudget(ingest, 2, 110_000)!;
+  assert.deepEqual(budget.app, 15); // 60% of a core = 600,000 µs/s over 40,000 readings/s
+  assert.deepEqual(budget.broker, 13);
+  assert.deepEqual(budget.publisher, 6);
+  assert.deepEqual(budget.postgres, 14);
+  assert.deepEqual(Math.round(budget.rest * 1000) / 1000, 1);
+  // without the app: 34 µs per reading, 2 cores = 2,000,000 µs/s
+  assert.deepEqual(Math.round(budget.withoutAppPerS), 58_824);
+  assert.deepEqual(Math.round(budget.withoutAppRatio! * 1000), 535);
+  assert.deepEqual(cpuBudget({ ...ingest, machineCpuPercent: undefined }, 2), undefined);
+  assert.deepEqual(cpuBudget({ ...ingest, postgresCpuPercent: undefined }, 2)!.postgres, undefined);
+
+  const table = formatTable({ ...report, ingest: { ...ingest, budget } });
+  assert.match(
+    table,
+    /µs per reading: app \/ broker \/ pub \/ pg \/ rest\s+15\.0 \/ 13\.0 \/ 6\.00 \/ 14\.0 \/ 1\.00/,
+  );
+  assert.match(table, /ceiling if the app cost no CPU\s+58,824 readings\/s = 53\.5% of raw MQTT/);
 });

@@ -14,7 +14,7 @@ import type { Sql } from "../stores/postgres/client.ts";
 import { LoadProcess } from "./load.ts";
 import { machineCpuPercent, readMachineCpu } from "./machine_cpu.ts";
 import { GroupSampler, ProcessSampler } from "./proc.ts";
-import type { IngestFigures } from "./report.ts";
+import { cpuBudget, type IngestFigures } from "./report.ts";
 import { metricSum } from "./prometheus.ts";
 
 /** Counts readings: a cheap estimate for flow control and an exact count for the result. */
@@ -67,8 +67,11 @@ export interface SustainedOptions {
   /** msg/s; 0 = as fast as accepted. */
   rate: number;
   counter: ReadingCounter;
-  /** PostgreSQL backends to sample (see BenchDatabase.backendPids). */
-  postgresPids?: number[];
+  /**
+   * PostgreSQL backends to sample (see BenchDatabase.backendPids): asked again while the phase runs, as
+   * the app's pool opens connections under load.
+   */
+  postgresPids?: () => Promise<number[]>;
   /** Raw MQTT pass-through of the same run, for the ratio. */
   rawMqttPerS?: number;
   /** Give up when nothing new was stored for this long. @default {15000} */
@@ -116,8 +119,8 @@ export async function measureSustainedIngest(options: SustainedOptions): Promise
   // Sampling starts with the publisher, so the app's idle seconds before it do not dilute its CPU.
   const samplers = [options.appPid, options.brokerPid, publisher.pid].map((pid) => new ProcessSampler(pid));
   for (const s of samplers) s.start();
-  const postgres = new GroupSampler(options.postgresPids ?? []);
-  postgres.start();
+  const postgres = new GroupSampler(options.postgresPids ?? (() => []));
+  await postgres.start();
   const machineBefore = readMachineCpu();
   const startedAt = publisher.startedAt ?? performance.now();
   let running = true;
@@ -136,10 +139,10 @@ export async function measureSustainedIngest(options: SustainedOptions): Promise
   const { stored, at } = await waitForStored(counter, baseExact, done.acked, options.stallMs ?? 15_000);
   const machineAfter = readMachineCpu();
   const [app, broker, pub] = samplers.map((s) => s.stop());
-  const postgresCpuPercent = postgres.stop();
+  const postgresCpuPercent = await postgres.stop();
   const seconds = (at - startedAt) / 1000;
   const readingsPerS = stored / seconds;
-  return {
+  const figures: IngestFigures = {
     plants: options.plants,
     seconds,
     readingsPerS,
@@ -151,9 +154,11 @@ export async function measureSustainedIngest(options: SustainedOptions): Promise
     appPeakRssMb: app.peakRssMb,
     brokerCpuPercent: broker.cpuPercent,
     publisherCpuPercent: pub.cpuPercent,
-    postgresCpuPercent: options.postgresPids?.length ? postgresCpuPercent : undefined,
+    postgresCpuPercent: postgres.pids.length ? postgresCpuPercent : undefined,
     machineCpuPercent: machineBefore && machineAfter
       ? machineCpuPercent(machineBefore, machineAfter, navigator.hardwareConcurrency)
       : undefined,
   };
+  figures.budget = cpuBudget(figures, navigator.hardwareConcurrency, options.rawMqttPerS);
+  return figures;
 }
