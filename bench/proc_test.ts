@@ -31,11 +31,17 @@ Deno.test("ProcessSampler samples this process", async () => {
 });
 
 Deno.test("GroupSampler counts a member present at start from the start, and one born later in full", async () => {
-  // Present at start: this process has spent a lot of CPU before, none of which may count.
-  const quiet = new GroupSampler([Deno.pid], { intervalMs: 20, discoverMs: 20 });
+  // Present at start: a child that has spent 300 ms of CPU and then sleeps; none of it may count. (Not this
+  // process: the suite's other tests run on its threads meanwhile.)
+  const sleeper = busyChild(30, 5_000);
+  while (ticksOf(sleeper.pid) < 30) await new Promise((r) => setTimeout(r, 20));
+  const quiet = new GroupSampler([sleeper.pid], { intervalMs: 20, discoverMs: 20 });
   await quiet.start();
-  await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual((await quiet.stop()) < 50, true);
+  await new Promise((r) => setTimeout(r, 150));
+  const quietPercent = await quiet.stop();
+  sleeper.kill();
+  await sleeper.status;
+  assert.deepEqual(quietPercent < 20, true, `counted ${quietPercent.toFixed(0)}%`);
 
   // Born after the start (as a pool's second connection under load): discovered while it runs.
   const spawned: { child?: Deno.ChildProcess } = {};
@@ -46,18 +52,7 @@ Deno.test("GroupSampler counts a member present at start from the start, and one
   const from = performance.now();
   await group.start();
   assert.deepEqual(group.pids, []);
-  const child = spawned.child = new Deno.Command(Deno.execPath(), {
-    // busy until it has used 400 ms of CPU itself (utime + stime of /proc/self/stat, in 10 ms ticks)
-    args: [
-      "eval",
-      `
-      const ticks = () => Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ").slice(11, 13)
-        .reduce((sum, field) => sum + Number(field), 0);
-      while (ticks() < 40) for (let i = 0; i < 1e5; i++) Math.sqrt(i);`,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawned.child = busyChild(40, 0);
   const pid = child.pid;
   await child.status;
   const percent = await group.stop();
@@ -67,3 +62,20 @@ Deno.test("GroupSampler counts a member present at start from the start, and one
   // after it started) would miss a good part of them
   assert.deepEqual(cpuSeconds >= 0.37, true, `counted ${cpuSeconds.toFixed(2)} s`);
 });
+
+/** CPU ticks (10 ms) a process has used so far, from /proc/<pid>/stat. */
+function ticksOf(pid: number): number {
+  const { utime, stime } = parseProcStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  return utime + stime;
+}
+
+/** A child process busy until it has used `ticks` of CPU itself, then asleep for `sleepMs`. */
+function busyChild(ticks: number, sleepMs: number): Deno.ChildProcess {
+  const script = `
+    const ticks = () => Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ").slice(11, 13)
+      .reduce((sum, field) => sum + Number(field), 0);
+    while (ticks() < ${ticks}) for (let i = 0; i < 1e5; i++) Math.sqrt(i);
+    if (${sleepMs} > 0) await new Promise((r) => setTimeout(r, ${sleepMs}));`;
+  return new Deno.Command(Deno.execPath(), { args: ["eval", script], stdout: "null", stderr: "null" })
+    .spawn();
+}
