@@ -21,6 +21,7 @@ import { RollupRepairer } from "./rollup_repair.ts";
 import { Figures, renderMetrics } from "./runtime_metrics.ts";
 import { Reconciler } from "./reconciler.ts";
 import { drainStrandedShards } from "./stranded.ts";
+import { shardLayouts } from "../stores/postgres/repos/settings.ts";
 import { parseTopic } from "../domain/telemetry.ts";
 
 /** The runtime as main.ts and tests hold it. */
@@ -93,6 +94,8 @@ export class RuntimeCore implements ActorRuntime {
   #readyWaiters: (() => void)[] = [];
   /** Draining shard sessions left over from a larger `SHARDS` (stranded.ts), from when all shards are ready. */
   #stranded?: Promise<void>;
+  /** The largest shard count recorded before this start (settings `runtime.shard_layouts`). */
+  #recordedShards?: number;
   #stopping = new AbortController();
 
   constructor(parts: RuntimeParts) {
@@ -163,6 +166,10 @@ export class RuntimeCore implements ActorRuntime {
         this.#registry.add(module.catalog.kind, id.toLowerCase());
       }
     }
+    // Recorded before the shards connect: a later start with fewer shards probes every id below it.
+    const prefix = this.#p.settings.clientIdPrefix;
+    this.#recordedShards = await shardLayouts.get(services.sql, prefix);
+    await shardLayouts.set(services.sql, prefix, this.#p.shards, true);
     await this.#catchAll?.start(this.#p.brokerTimeoutMs);
     this.#supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
     this.#repairer.start();
@@ -300,10 +307,11 @@ export class RuntimeCore implements ActorRuntime {
     const { log, mqttUrl, settings, shards } = this.#p;
     try {
       if (this.#stopping.signal.aborted) return;
-      const drained = await drainStrandedShards({
+      const { drained, incomplete } = await drainStrandedShards({
         url: mqttUrl,
         clientIdPrefix: settings.clientIdPrefix,
         shards,
+        upTo: this.#recordedShards,
         topics: () =>
           kindModules().flatMap((m) =>
             this.#registry.all(m.catalog.kind).flatMap((e) => m.behaviour.topics(e.id))
@@ -316,6 +324,10 @@ export class RuntimeCore implements ActorRuntime {
         signal: this.#stopping.signal,
       });
       if (drained > 0) log.warn("shard sessions left over from a larger SHARDS were drained", { drained });
+      // Every leftover session is gone: later starts need to look no further than this count.
+      if (incomplete === 0 && !this.#stopping.signal.aborted) {
+        await shardLayouts.set(this.#p.services.sql, settings.clientIdPrefix, shards);
+      }
     } catch (error) {
       log.error("draining leftover shard sessions failed; they are tried again at the next start", { error });
     }

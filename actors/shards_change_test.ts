@@ -7,6 +7,7 @@ import { silentLogger } from "../core/log.ts";
 import { withTestDatabase } from "../stores/postgres/testing.ts";
 import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_testing.ts";
 import { insertPlant } from "./testing.ts";
+import { shardOf } from "./placement.ts";
 
 /** Whether the broker keeps a session for `clientId` (connects without cleaning, then removes it). */
 async function sessionKept(url: string, clientId: string): Promise<boolean> {
@@ -55,8 +56,19 @@ function changeShards(kind: "aedes" | "mosquitto", before: number, after: number
   return withTestDatabase("embedded", async ({ sql }) => {
     const broker = await privateBroker(kind);
     const prefix = uniqueClientPrefix("shards");
+    // 12 plants; with fewer shards after, none in the first leftover shard and some in the last: a
+    // shard without actors leaves no session on aedes, and the drain must look past it.
     const plants: string[] = [];
-    for (let i = 0; i < 12; i++) plants.push(await insertPlant(sql));
+    const last = (p: string) => shardOf(p, before) === before - 1;
+    while (plants.length < 12 || (before > after && !plants.some(last))) {
+      const plant = await insertPlant(sql);
+      const unwanted = before > after && shardOf(plant, before) === after;
+      if (!unwanted && plants.length < 12) plants.push(plant);
+      else if (!unwanted && last(plant)) { // 12 already, none in the last shard: swap one out
+        await sql`delete from plants where id = ${plants[0]}`;
+        plants[0] = plant;
+      } else await sql`delete from plants where id = ${plant}`;
+    }
     const t0 = Date.now() - 600_000;
     try {
       const first = await startRuntime(sql, broker.url, { shards: before, clientIdPrefix: prefix });

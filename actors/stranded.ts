@@ -8,9 +8,17 @@
  * Once the new shards are subscribed, each leftover session is drained: its actors' topics are
  * unsubscribed, every queued message of a registered actor is published again at QoS 1 (so it reaches
  * the session that owns the actor now) and acknowledged once the broker has the copy; a message of an
- * unknown actor is acknowledged (the catch-all session holds its own copy); then the session is deleted
- * with a clean connect. Probing stops at the first id the broker has no session for. A session that does
- * not go quiet in time is left for the next start, not deleted.
+ * unknown actor is acknowledged (the catch-all session holds its own copy). Deleting the session (a clean
+ * connect) discards whatever it still holds, so it is deleted only after a connection that received
+ * nothing at all for `idleMs` after the broker accepted it and its topics were unsubscribed: the broker
+ * sends a session's queued messages right after it accepts the connection. (The idle time counts from
+ * then, not from before connecting: a connection slower than `idleMs`, as on a loaded machine, must not
+ * count as a quiet one.) Every id below `upTo` (the largest count recorded, settings `runtime.shard_layouts`)
+ * is probed, whether or not the broker has a session for the ids before it: a shard without actors may
+ * have left none (aedes keeps no session without subscriptions), and stopping there lost the next
+ * shard's messages. Past `upTo` (sessions from before the count was recorded) probing stops at the first
+ * id the broker has no session for. A session that does not go quiet in time is left for the next start,
+ * not deleted.
  * @module
  */
 import type { Logger } from "../core/log.ts";
@@ -24,6 +32,8 @@ export interface StrandedOptions {
   clientIdPrefix: string;
   /** The current shard count: leftover sessions are `{prefix}-shard-{shards}` and up. */
   shards: number;
+  /** Ids below this are all probed (the largest shard count recorded); past it, up to the first absent. */
+  upTo?: number;
   /** Every topic filter of every registered actor (what an old shard may have subscribed). */
   topics(): string[];
   /** Whether `topic` belongs to a registered actor. */
@@ -37,21 +47,55 @@ export interface StrandedOptions {
   signal?: AbortSignal;
 }
 
-/** Drains and deletes leftover shard sessions; resolves with how many were drained. */
-export async function drainStrandedShards(options: StrandedOptions): Promise<number> {
-  let drained = 0;
+/** What {@linkcode drainStrandedShards} did. */
+export interface StrandedOutcome {
+  drained: number;
+  /** Sessions that did not go quiet in time (left for the next start). */
+  incomplete: number;
+}
+
+/** Drains and deletes leftover shard sessions. */
+export async function drainStrandedShards(options: StrandedOptions): Promise<StrandedOutcome> {
+  const outcome: StrandedOutcome = { drained: 0, incomplete: 0 };
   for (let n = options.shards; !options.signal?.aborted; n++) {
-    const outcome = await drainOne(options, `${options.clientIdPrefix}-shard-${n}`);
-    if (outcome === "absent") break;
-    if (outcome === "drained") drained++;
+    const state = await drainOne(options, `${options.clientIdPrefix}-shard-${n}`);
+    if (state === "absent" && n >= (options.upTo ?? 0)) break;
+    if (state === "drained") outcome.drained++;
+    if (state === "incomplete") outcome.incomplete++;
   }
-  return drained;
+  return outcome;
 }
 
 async function drainOne(o: StrandedOptions, clientId: string): Promise<"absent" | "drained" | "incomplete"> {
+  const deadline = Date.now() + (o.maxMs ?? 60_000);
+  let republished = 0;
+  for (let pass = 0;; pass++) {
+    const outcome = await drainPass(o, clientId, pass === 0, deadline);
+    republished += outcome.republished;
+    if (outcome.state === "absent" && pass === 0) return "absent";
+    if (outcome.state === "incomplete" || o.signal?.aborted) {
+      o.log.warn("leftover shard session not drained", { clientId, republished });
+      return "incomplete";
+    }
+    // A pass that received nothing at all proves the session empty (and one the broker no longer has is).
+    if (outcome.received === 0) break;
+  }
+  await deleteSession(o.url, clientId);
+  o.log.warn("leftover shard session drained and deleted", { clientId, republished });
+  return "drained";
+}
+
+/** One connection to a leftover session: what it received and published again, until quiet. */
+async function drainPass(
+  o: StrandedOptions,
+  clientId: string,
+  first: boolean,
+  deadline: number,
+): Promise<{ state: "absent" | "quiet" | "incomplete"; received: number; republished: number }> {
   const idleMs = o.idleMs ?? 1000;
   let lastAt = Date.now();
   let pending = 0;
+  let received = 0;
   let republished = 0;
   const session: MqttSession = new MqttSession({
     url: o.url,
@@ -60,6 +104,7 @@ async function drainOne(o: StrandedOptions, clientId: string): Promise<"absent" 
     ackDelayMs: 5,
     onMessage: (message) => {
       lastAt = Date.now();
+      received++;
       if (!o.isKnown(message.topic)) return session.ack(message.seq);
       pending++;
       session.publish(message.topic, message.payload, { qos: 1 }).then(
@@ -78,24 +123,22 @@ async function drainOne(o: StrandedOptions, clientId: string): Promise<"absent" 
   }
   if (!session.sessionPresent) {
     await session.close();
-    await deleteSession(o.url, clientId); // this connect created an empty session
-    return "absent";
+    if (first) await deleteSession(o.url, clientId); // this connect created an empty session
+    return { state: "absent", received, republished };
   }
-  o.log.warn("draining a shard session left over from a larger SHARDS", { clientId, shards: o.shards });
-  await session.unsubscribe(o.topics());
-  const deadline = Date.now() + (o.maxMs ?? 60_000);
+  if (first) {
+    o.log.warn("draining a shard session left over from a larger SHARDS", { clientId, shards: o.shards });
+    await session.unsubscribe(o.topics());
+  }
+  // Quiet from now on: connecting and unsubscribing may take longer than idleMs on a loaded machine.
+  lastAt = Date.now();
   const quiet = () => pending === 0 && Date.now() - lastAt >= idleMs;
   while (!quiet() && Date.now() < deadline && !o.signal?.aborted) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const complete = quiet();
+  const state = quiet() ? "quiet" : "incomplete";
   await session.close(); // sends the released PUBACKs first
-  if (complete) await deleteSession(o.url, clientId);
-  o.log.warn(complete ? "leftover shard session drained and deleted" : "leftover shard session not drained", {
-    clientId,
-    republished,
-  });
-  return complete ? "drained" : "incomplete";
+  return { state, received, republished };
 }
 
 /** Deletes a persistent session: a clean connect discards it, and the broker keeps nothing after it. */
