@@ -75,51 +75,58 @@ const drainOptions = (url: string, clientIdPrefix: string) => ({
   idleMs: 200,
 });
 
-Deno.test("drainStrandedShards() publishes a leftover shard's queued messages again and only then deletes it", async () => {
+/**
+ * Runs `drain` against a private broker holding a leftover session `{prefix}-shard-{shard}` with `count`
+ * messages (see {@linkcode leftover}), then checks that every one reached the owner at least once (aedes
+ * may close the connection over a message published again while the session is still subscribed to its
+ * topic, and then delivers it again) and that the broker keeps no session for `gone`.
+ */
+async function drainLeftover(
+  count: number,
+  shard: number,
+  gone: number[],
+  drain: (url: string, prefix: string) => Promise<void>,
+): Promise<void> {
   const broker = await startEmbeddedBroker({ port: 0, log: silentLogger });
   const prefix = uniqueClientPrefix("stranded");
   try {
-    const { owner, received } = await leftover(broker.url, prefix, 5);
-    assert.deepEqual(await drainStrandedShards(drainOptions(broker.url, prefix)), {
-      drained: 1,
-      incomplete: 0,
-    });
-    // (at least once: aedes may close the connection over a message published again while the session
-    // is still subscribed to its topic, and then delivers it again)
-    await waitFor(() => Promise.resolve(new Set(received).size === 5), "the republished messages");
-    assert.deepEqual([...new Set(received)].sort(), [0, 1, 2, 3, 4].map((i) => `reading ${i}`));
-    assert.equal(await sessionPresent(broker.url, `${prefix}-shard-2`), false);
-    assert.equal(
-      await sessionPresent(broker.url, `${prefix}-shard-3`),
-      false,
-      "the probe leaves nothing behind",
-    );
-    await owner.close();
+    const { owner, received } = await leftover(broker.url, prefix, count, shard);
+    try {
+      await drain(broker.url, prefix);
+      await waitFor(() => Promise.resolve(new Set(received).size === count), "the republished messages");
+      assert.deepEqual(
+        [...new Set(received)].sort(),
+        Array.from({ length: count }, (_, i) => `reading ${i}`).sort(),
+      );
+      for (const n of gone) {
+        assert.equal(
+          await sessionPresent(broker.url, `${prefix}-shard-${n}`),
+          false,
+          `shard ${n} left behind`,
+        );
+      }
+    } finally {
+      await owner.close();
+    }
   } finally {
     await broker.close();
   }
+}
+
+Deno.test("drainStrandedShards() publishes a leftover shard's queued messages again and only then deletes it", async () => {
+  // shard 3: the probe past the last leftover session leaves nothing behind
+  await drainLeftover(5, 2, [2, 3], async (url, prefix) => {
+    assert.deepEqual(await drainStrandedShards(drainOptions(url, prefix)), { drained: 1, incomplete: 0 });
+  });
 });
 
 Deno.test("drainStrandedShards() probes every id below the recorded shard count, past ids without a session", async () => {
-  const broker = await startEmbeddedBroker({ port: 0, log: silentLogger });
-  const prefix = uniqueClientPrefix("stranded");
-  try {
-    // SHARDS was 4 and is 2 now; shard 2 had no actors, so the broker has no session for it (aedes keeps
-    // none without subscriptions), while shard 3 holds what was published during the restart.
-    const { owner, received } = await leftover(broker.url, prefix, 3, 3);
-    assert.deepEqual(await drainStrandedShards({ ...drainOptions(broker.url, prefix), upTo: 4 }), {
+  // SHARDS was 4 and is 2 now; shard 2 had no actors, so the broker has no session for it (aedes keeps
+  // none without subscriptions), while shard 3 holds what was published during the restart.
+  await drainLeftover(3, 3, [3, 2], async (url, prefix) => {
+    assert.deepEqual(await drainStrandedShards({ ...drainOptions(url, prefix), upTo: 4 }), {
       drained: 1,
       incomplete: 0,
     });
-    await waitFor(() => Promise.resolve(new Set(received).size === 3), "shard 3's messages");
-    assert.equal(await sessionPresent(broker.url, `${prefix}-shard-3`), false);
-    assert.equal(
-      await sessionPresent(broker.url, `${prefix}-shard-2`),
-      false,
-      "the probe leaves nothing behind",
-    );
-    await owner.close();
-  } finally {
-    await broker.close();
-  }
+  });
 });
