@@ -23,6 +23,15 @@ export interface ActorContext {
   uuid(): string;
 }
 
+/** What the host knows about a new actor's entity when it creates the actor. */
+export interface ActorStart {
+  /**
+   * No reading of the entity was stored when its spec was loaded, and this host has not run an actor
+   * for it before: the actor sees every reading, so its first rollup bucket of each width is exact.
+   */
+  noReadings: boolean;
+}
+
 /** A change the web layer streams (published on `CHANGES_CHANNEL`). */
 export interface ChangeEvent {
   type: "reading" | "alert" | "state";
@@ -94,7 +103,7 @@ export interface Behaviour<S, C, M> {
   /** Validates an inbound payload routed to this kind; a failure becomes a dead letter with the reason. */
   decode(route: TopicRoute, payload: Uint8Array): Decoded<M>;
   /** A new actor (no snapshot). */
-  create(id: string, config: C, ctx: ActorContext): Step<S>;
+  create(id: string, config: C, ctx: ActorContext, start?: ActorStart): Step<S>;
   /** An actor from its last snapshot and its open alerts (the alerts table is the source of truth). */
   restore(
     id: string,
@@ -127,6 +136,11 @@ export interface Catalog<C> {
   readonly wildcards: string[];
   /** Where its raw readings are, when its actors emit rollups (inexact buckets are recomputed). */
   readonly rollupSource?: RollupSource;
+  /**
+   * Of `ids`, the entities with no stored readings at all: their new actors trust their first rollup
+   * buckets ({@linkcode ActorStart}). Absent: every new actor's first buckets are recomputed.
+   */
+  withoutReadings?(sql: Sql, ids: string[]): Promise<Set<string>>;
   /**
    * The `alerts` column that names the actor, when its actors also own alerts of other entities (a
    * site's actor owns its meters' alerts: `site_id`). Open alerts are loaded by it; by `entity_id` (and

@@ -51,6 +51,10 @@ export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promi
   const snapshotOf = new Map(
     snapshots.map((s) => [s.entity_id, typeof s.state === "string" ? JSON.parse(s.state) : s.state]),
   );
+  const unsnapshotted = present.filter((id) => !snapshotOf.has(id));
+  const noReadings = catalog.withoutReadings && unsnapshotted.length > 0
+    ? await catalog.withoutReadings(sql, unsnapshotted)
+    : new Set<string>();
   const alertsOf = new Map<string, OpenAlertRecord[]>();
   for (const a of alerts) {
     const list = alertsOf.get(a.owner_id) ?? [];
@@ -75,5 +79,6 @@ export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promi
     config: configs.get(id),
     snapshot: snapshotOf.get(id),
     openAlerts: alertsOf.get(id) ?? [],
+    ...(noReadings.has(id) ? { noReadings: true as const } : {}),
   }));
 }

@@ -16,6 +16,8 @@ export interface ActorSpec {
   /** The last snapshot (actor_snapshots.state), if any. */
   snapshot?: unknown;
   openAlerts: OpenAlertRecord[];
+  /** No snapshot and no stored reading of the entity when the spec was loaded (`Catalog.withoutReadings`). */
+  noReadings?: true;
 }
 
 /** Settings of a worker host; every field has a default in `host.ts`. */

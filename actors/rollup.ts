@@ -5,7 +5,8 @@
  *
  * Exactness: a bucket is exact when every reading in it was seen once, in order. The first bucket of
  * each width an actor opens after it (re)started is inexact (readings committed before a crash, after
- * the last snapshot, are not replayed), so are buckets restored from a snapshot, and so is a bucket
+ * the last snapshot, are not replayed) unless its entity had no stored readings at all when the actor
+ * was loaded (`emptyRollups(true)`), so are buckets restored from a snapshot, and so is a bucket
  * that gets a reading at or before the metric's last timestamp (a redelivery or a late reading);
  * an inexact bucket is written as a `recompute` row: the writer queues it and the rollup repairer
  * (rollup_repair.ts) recomputes it from the readings table. A reading for an already emitted bucket
@@ -54,12 +55,15 @@ export interface RollupRow extends Omit<Bucket, "start"> {
   bucket: number;
 }
 
-/** No buckets yet. */
-export function emptyRollups(): RollupState {
+/**
+ * No buckets yet. `complete`: no reading of the series was stored when the actor started, so it sees
+ * every one and even its first bucket of each width is exact (a new entity's actor).
+ */
+export function emptyRollups(complete = false): RollupState {
   return {
     open: ROLLUP_WIDTHS.map(() => null),
     emittedUntil: ROLLUP_WIDTHS.map(() => 0),
-    trusted: ROLLUP_WIDTHS.map(() => false),
+    trusted: ROLLUP_WIDTHS.map(() => complete),
   };
 }
 

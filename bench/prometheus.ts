@@ -73,6 +73,8 @@ export interface PipelineFigures {
   /** Receipt -> commit, as the app measures it: bucket bounds. */
   ingestMsP50Le: number;
   ingestMsP99Le: number;
+  /** Rollup buckets the repairer recomputed from the readings (transactions of their own). */
+  rollupsRecomputed?: number;
 }
 
 /** Fetches the app's `/metrics` text; undefined when it has none. */
@@ -101,6 +103,8 @@ export function pipelineFigures(
   const commit = delta("gridpulse_write_commit_ms");
   const ingest = delta("gridpulse_ingest_latency_ms");
   if (!size || !commit || !ingest) return undefined;
+  const recomputedBefore = metricSum(before, "gridpulse_rollup_recomputed_total");
+  const recomputedAfter = metricSum(after, "gridpulse_rollup_recomputed_total");
   return {
     commits: commit.count,
     messagesPerCommit: size.count ? size.sum / size.count : NaN,
@@ -108,6 +112,9 @@ export function pipelineFigures(
     commitMsP99Le: bucketQuantile(commit, 0.99),
     ingestMsP50Le: bucketQuantile(ingest, 0.5),
     ingestMsP99Le: bucketQuantile(ingest, 0.99),
+    ...(recomputedBefore !== undefined && recomputedAfter !== undefined
+      ? { rollupsRecomputed: recomputedAfter - recomputedBefore }
+      : {}),
   };
 }
 

@@ -208,6 +208,9 @@ function pipelineRows(p: PipelineFigures | undefined): Row[] {
       } ms`,
     ],
     ["", "  app: receipt -> commit", `p50 ${le(p.ingestMsP50Le)} ms, p99 ${le(p.ingestMsP99Le)} ms`],
+    ...(p.rollupsRecomputed === undefined
+      ? []
+      : [["", "  app: rollup buckets recomputed", String(p.rollupsRecomputed)] as Row]),
   ];
 }
 

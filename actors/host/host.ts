@@ -60,6 +60,11 @@ export class WorkerHost {
   #o: HostOptions;
   #shards = new Map<number, Shard>();
   #cells = new Map<string, Cell>();
+  /**
+   * Keys of actors removed here: their last readings may commit (and be acknowledged) after a new
+   * actor for the entity was loaded, so that actor must not trust its first rollup buckets.
+   */
+  #removed = new Set<string>();
   #timers = new TimerTable<Cell>();
   #live: LiveSchedule<Cell>;
   #routes = new RouteCache();
@@ -252,6 +257,7 @@ export class WorkerHost {
     if (!cell) return;
     const shard = this.#shards.get(cell.shard);
     this.#forget(key);
+    this.#removed.add(key);
     await shard?.session.unsubscribe(cell.behaviour.topics(cell.id));
   }
 
@@ -260,7 +266,9 @@ export class WorkerHost {
     const key = `${spec.kind}:${spec.id}`;
     const step = spec.snapshot !== undefined || spec.openAlerts.length > 0
       ? behaviour.restore(spec.id, spec.config, spec.snapshot, spec.openAlerts, this.#ctx)
-      : behaviour.create(spec.id, spec.config, this.#ctx);
+      : behaviour.create(spec.id, spec.config, this.#ctx, {
+        noReadings: spec.noReadings === true && !this.#removed.has(key),
+      });
     const cell: Cell = {
       key,
       kind: spec.kind,

@@ -30,7 +30,15 @@ import {
   type RollupRow,
   type RollupState,
 } from "../rollup.ts";
-import type { ActorContext, Behaviour, Effect, HostMessage, OpenAlertRecord, Step } from "../kind.ts";
+import type {
+  ActorContext,
+  ActorStart,
+  Behaviour,
+  Effect,
+  HostMessage,
+  OpenAlertRecord,
+  Step,
+} from "../kind.ts";
 import { GAP_KEY, type PlantConfig, POWER_METRIC } from "./config.ts";
 import { decodePlantTelemetry, type PlantReading } from "./decode.ts";
 import { live, publish, statusOf } from "./live.ts";
@@ -59,6 +67,11 @@ export interface PlantState {
   lastEventAt?: number;
   last?: { metric: string; value: number; ts: number };
   alerts: OpenAlerts;
+  /**
+   * Created with no reading of the plant stored: it sees every one, so each metric's first rollup
+   * buckets are exact. Not in the snapshot: a restored actor may have missed readings.
+   */
+  noReadings?: true;
 }
 
 /** Metrics one plant may report; past this a new metric is rejected (bounded state). */
@@ -72,8 +85,9 @@ const ROLLUPS_SINK = "rollups";
 
 type Message = PlantReading | HostMessage<PlantConfig>;
 
-function create(id: string, config: PlantConfig, ctx: ActorContext): Step<PlantState> {
+function create(id: string, config: PlantConfig, ctx: ActorContext, start?: ActorStart): Step<PlantState> {
   const state: PlantState = { id, config, metrics: {}, alerts: {}, startedAt: ctx.now() };
+  if (start?.noReadings) state.noReadings = true;
   return { state, effects: [gapTimer(state), ...publish(state, undefined)] };
 }
 
@@ -142,7 +156,7 @@ function onReading(state: PlantState, reading: PlantReading, ctx: ActorContext):
     { type: "write", sink: READINGS_SINK, row: { plant_id: state.id, metric_type: metric, ts, value } },
   ];
   const m: MetricState = previous ??
-    { baseline: emptyBaseline(), lastTs: -Infinity, rules: {}, rollup: emptyRollups() };
+    { baseline: emptyBaseline(), lastTs: -Infinity, rules: {}, rollup: emptyRollups(state.noReadings) };
   const inOrder = ts > m.lastTs;
   const rolled = addReading(m.rollup, ts, value, inOrder);
   for (const row of rolled.rows) effects.push(rollupRow(state, metric, row));

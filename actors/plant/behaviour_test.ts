@@ -192,6 +192,36 @@ Deno.test("plant actor: a 1m rollup is emitted when a reading lands in the next 
   await h.stop();
 });
 
+Deno.test("plant actor: a plant with no stored readings writes even its first buckets exact, unless it was removed here before", async () => {
+  const h = hostHarness();
+  const spec = { ...plantSpec(ID), noReadings: true as const };
+  await h.host.handle({ type: "assign", req: 1, shard: 0, actors: [spec], unsubscribe: [] });
+  const session = h.sessions.get("test-shard-0")!;
+  const minute = Math.floor(h.clock.now() / 60_000) * 60_000;
+  const send = (mw: number, ts: number) => session.deliver(plantTopic(ID), { ts, mw });
+  const firstBucket = (since: number) =>
+    h.rows("rollups").slice(since).filter((r) => r.width === "1m" && r.bucket === minute - 60_000);
+  send(4, minute - 30_000);
+  send(6, minute - 20_000);
+  send(1, minute + 1_000);
+  assert.deepEqual(
+    firstBucket(0).map((r) => ({ exact: r.exact, min: r.min, max: r.max, sum: r.sum, count: r.count })),
+    [{ exact: true, min: 4, max: 6, sum: 10, count: 2 }],
+  );
+  // Removed and added again: the first life's last readings may commit after the new spec was loaded.
+  await h.host.handle({ type: "remove", req: 2, shard: 0, kind: "plant", id: ID });
+  const seen = h.rows("rollups").length;
+  await h.host.handle({ type: "upsert", req: 3, shard: 0, actor: spec });
+  send(2, minute - 10_000);
+  send(3, minute + 61_000);
+  const again = h.rows("rollups").slice(seen).filter((r) => r.width === "1m");
+  assert.deepEqual(again.map((r) => ({ bucket: r.bucket, exact: r.exact })), [{
+    bucket: minute - 60_000,
+    exact: false,
+  }]);
+  await h.stop();
+});
+
 Deno.test("plant actor: an operator resolving the Spike makes the next spike open a new alert", async () => {
   const { h, send, alerts } = await started();
   for (let i = 0; i < 10; i++) send(10, h.clock.now() + i);

@@ -8,7 +8,7 @@ import { topics } from "../../domain/telemetry.ts";
 import type { Sql } from "../../stores/postgres/client.ts";
 import type { Catalog } from "../kind.ts";
 import { type Sink, typedArray } from "../sink.ts";
-import type { RollupSource } from "../sinks/rollups.ts";
+import { idsWithoutReadings, type RollupSource } from "../sinks/rollups.ts";
 import { appliesTo, configuredRule, loadAlertRules } from "../rule_rows.ts";
 import { parseDetection, type PlantConfig } from "./config.ts";
 
@@ -101,4 +101,5 @@ export const plantCatalog: Catalog<PlantConfig> = {
   loadConfigs,
   sinks: [meterReadingsSink],
   wildcards: [topics.plantTelemetry("+")],
+  withoutReadings: (sql, ids) => idsWithoutReadings(sql, plantRollupSource, ids),
 };

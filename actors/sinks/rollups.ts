@@ -8,7 +8,7 @@
  * readings table; actors/rollup_repair.ts runs it in transactions of its own. Both are idempotent.
  * @module
  */
-import type { Tx } from "../../stores/postgres/client.ts";
+import type { Sql, Tx } from "../../stores/postgres/client.ts";
 import { ROLLUP_WIDTHS } from "../rollup.ts";
 import { type Columns, groupIndexes, type Sink, typedArray } from "../sink.ts";
 
@@ -47,6 +47,24 @@ const COLUMNS = [
   "last",
   "lastTs",
 ] as const;
+
+/**
+ * Of `ids`, the entities without a single stored reading in `source` (one primary-key probe each): an
+ * actor loaded now sees every reading of such an entity, so even its first rollup buckets are exact and
+ * need no recompute. Readings a crashed owner committed later were not acknowledged, so they are
+ * delivered again, to the new actor.
+ */
+export async function idsWithoutReadings(
+  sql: Sql,
+  source: RollupSource,
+  ids: string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select e.id::text as id from unnest(${typedArray(ids, "uuid")}::uuid[]) as e(id)
+    where not exists (select 1 from ${sql(source.table)} r where r.${sql(source.entityColumn)} = e.id)`;
+  return new Set(rows.map((r) => r.id));
+}
 
 /** Milliseconds of a bucket width; throws for an unknown one. */
 export function widthMs(width: string): number {
