@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
 import { loadSpecs } from "./loader.ts";
 import { insertPlant } from "./testing.ts";
+import { insertVen } from "./ven/testing.ts";
 
 for (const backend of pgBackends()) {
   Deno.test(`loadSpecs() marks only plants without a snapshot or any stored reading as noReadings (${backend})`, () =>
@@ -20,5 +21,16 @@ for (const backend of pgBackends()) {
       const flags = Object.fromEntries(specs.map((s) => [s.id, s.noReadings ?? false]));
       assert.deepEqual(flags, { [fresh]: true, [reported]: false, [snapshotted]: false });
       assert.equal(specs.find((s) => s.id === snapshotted)?.snapshot !== undefined, true);
+    }));
+
+  Deno.test(`loadSpecs() marks only VENs without a snapshot or any stored telemetry as noReadings (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const fresh = await insertVen(sql);
+      const reported = await insertVen(sql);
+      await sql`insert into ven_telemetry (ven_id, ts, used_power_kw, shed_power_kw, raw)
+                values (${reported}, '2020-01-01T00:00:00Z', 1, 0, ${sql.json({})})`;
+      const specs = await loadSpecs(sql, "ven", [fresh, reported]);
+      const flags = Object.fromEntries(specs.map((s) => [s.id, s.noReadings ?? false]));
+      assert.deepEqual(flags, { [fresh]: true, [reported]: false });
     }));
 }

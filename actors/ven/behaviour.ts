@@ -14,7 +14,15 @@ import { topics } from "../../domain/telemetry.ts";
 import { applyAlertCommand, resolveAlert } from "../alerts.ts";
 import { addToBaseline, baselineValue, emptyBaseline, resizeBaseline } from "../detectors/baseline.ts";
 import { judge, type Limit } from "../detection.ts";
-import type { ActorContext, Behaviour, Effect, HostMessage, OpenAlertRecord, Step } from "../kind.ts";
+import type {
+  ActorContext,
+  ActorStart,
+  Behaviour,
+  Effect,
+  HostMessage,
+  OpenAlertRecord,
+  Step,
+} from "../kind.ts";
 import { addReading, emptyRollups, markInexact, type RollupState } from "../rollup.ts";
 import { flushDue, rollupTimer, rollupWrites } from "../rollup_effects.ts";
 import { OFFLINE_KEY, SHED_METRIC, USED_METRIC, type VenConfig } from "./config.ts";
@@ -57,8 +65,9 @@ function initial(id: string, config: VenConfig, ctx: ActorContext): VenState {
   };
 }
 
-function create(id: string, config: VenConfig, ctx: ActorContext): Step<VenState> {
+function create(id: string, config: VenConfig, ctx: ActorContext, start?: ActorStart): Step<VenState> {
   const state = initial(id, config, ctx);
+  if (start?.noReadings) state.noReadings = true;
   const events = configureEvents(state, config, ctx.now());
   return {
     state: events.state,
@@ -118,7 +127,16 @@ function restore(
 }
 
 function snapshot(state: VenState): unknown {
-  const { id: _id, config: _config, alerts: _alerts, active: _active, startedAt: _started, ...rest } = state;
+  // Not `noReadings`: a restored actor may have missed readings committed after its snapshot.
+  const {
+    id: _id,
+    config: _config,
+    alerts: _alerts,
+    active: _active,
+    startedAt: _started,
+    noReadings: _noReadings,
+    ...rest
+  } = state;
   return { v: 1, ...rest };
 }
 
@@ -185,7 +203,7 @@ function onTelemetry(state: VenState, m: VenTelemetryMessage, ctx: ActorContext)
   const inOrder = m.ts > state.lastTs;
   const rollups = { ...next.rollups };
   for (const [metric, value] of [[USED_METRIC, m.usedPowerKw], [SHED_METRIC, m.shedPowerKw]] as const) {
-    const rolled = addReading(rollups[metric] ?? emptyRollups(), m.ts, value, inOrder);
+    const rolled = addReading(rollups[metric] ?? emptyRollups(state.noReadings), m.ts, value, inOrder);
     rollups[metric] = rolled.state;
     effects.push(...rollupWrites("ven", state.id, metric, rolled.rows));
   }

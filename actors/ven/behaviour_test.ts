@@ -175,6 +175,35 @@ Deno.test("VEN actor: live state is exactly domain/live.ts VenLiveState", async 
   await h.stop();
 });
 
+Deno.test("VEN actor: a VEN with no stored telemetry writes even its first buckets exact, and its snapshot does not say so", async () => {
+  const h = hostHarness();
+  await h.host.handle({
+    type: "assign",
+    req: 1,
+    shard: 0,
+    actors: [{ ...venSpec(ID), noReadings: true }],
+    unsubscribe: [],
+  });
+  const session = h.sessions.get("test-shard-0")!;
+  const minute = Math.floor(h.clock.now() / 60_000) * 60_000;
+  for (const [ts, used] of [[minute - 30_000, 4], [minute - 20_000, 6], [minute + 1_000, 1]]) {
+    session.deliver(venTopics.telemetry(ID), venTelemetry(ts, used));
+  }
+  const first = h.rows("rollups").filter((r) => r.width === "1m" && r.bucket === minute - 60_000);
+  assert.deepEqual(
+    first.map((r) => ({ metric: r.metric, exact: r.exact, count: r.count })).sort((a, b) =>
+      String(a.metric).localeCompare(String(b.metric))
+    ),
+    [{ metric: "shed_power_kw", exact: true, count: 2 }, { metric: "used_power_kw", exact: true, count: 2 }],
+  );
+  h.advance(6_000);
+  h.host.flush();
+  const snapshot = h.batches.flatMap((b) => b.sinks.actor_snapshots?.columns.state ?? []).at(-1);
+  assert.ok(snapshot, "a snapshot was written");
+  assert.equal("noReadings" in JSON.parse(String(snapshot)), false);
+  await h.stop();
+});
+
 Deno.test("VEN actor: restarting from its snapshot keeps status, baseline and open alerts", async () => {
   const { h, send, status, alerts } = await started();
   const t0 = h.clock.now();

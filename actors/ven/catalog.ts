@@ -8,7 +8,7 @@
 import { topics } from "../../domain/telemetry.ts";
 import type { Sql } from "../../stores/postgres/client.ts";
 import type { ActorCommand, Catalog } from "../kind.ts";
-import type { RollupSource } from "../sinks/rollups.ts";
+import { idsWithoutReadings, type RollupSource } from "../sinks/rollups.ts";
 import { appliesTo, configuredRule, loadAlertRules } from "../rule_rows.ts";
 import { typedArray } from "../sink.ts";
 import { type Opt, parseVenDetection, type VenConfig, type VenEventSchedule } from "./config.ts";
@@ -140,5 +140,6 @@ export const venCatalog: Catalog<VenConfig> = {
   sinks: venSinks,
   wildcards: [topics.venTelemetry("+"), topics.venStatus("+"), topics.venEventResponses("+")],
   rollupSource: venRollupSource,
+  withoutReadings: (sql, ids) => idsWithoutReadings(sql, venRollupSource, ids),
   prepareCommand,
 };

@@ -33,6 +33,11 @@ export interface VenState {
   rules: Record<string, ThresholdState>;
   /** Rollups of used and shed power (series `ven`). */
   rollups: Record<string, RollupState>;
+  /**
+   * Created with no telemetry of the VEN stored: it sees every sample, so its first rollup buckets are
+   * exact. Not in the snapshot.
+   */
+  noReadings?: true;
   /** The last samples of used power (seeding the baseline of events learned late). */
   recent: UsedSample[];
   /** ADR events the VEN takes part in, by id, until a while after they end. */
