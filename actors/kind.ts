@@ -23,13 +23,19 @@ export interface ActorContext {
   uuid(): string;
 }
 
-/** What the host knows about a new actor's entity when it creates the actor. */
+/** What the host knows about an actor's entity when it creates or restores the actor. */
 export interface ActorStart {
   /**
-   * No reading of the entity was stored when its spec was loaded, and this host has not run an actor
-   * for it before: the actor sees every reading, so its first rollup bucket of each width is exact.
+   * `create`: no reading of the entity was stored when its spec was loaded, and this host has not run
+   * an actor for it before: the actor sees every reading, so its first rollup bucket of each width is
+   * exact.
    */
-  noReadings: boolean;
+  noReadings?: boolean;
+  /**
+   * `restore`: the snapshot was written or confirmed by a graceful release after everything its actor
+   * had read was committed: its rollup buckets miss nothing and stay exact.
+   */
+  completeSnapshot?: boolean;
 }
 
 /** A change the web layer streams (published on `CHANGES_CHANNEL`). */
@@ -111,6 +117,7 @@ export interface Behaviour<S, C, M> {
     snapshot: unknown,
     openAlerts: OpenAlertRecord[],
     ctx: ActorContext,
+    start?: ActorStart,
   ): Step<S>;
   transition(state: S, message: M | HostMessage<C>, ctx: ActorContext): Step<S>;
   /** A JSON value `restore` accepts. */

@@ -1,7 +1,8 @@
 /**
  * Loads what the actors of some entities need to start, in the main isolate (workers have no database
- * connection): configuration from the kind's catalog, the last snapshot, and the open alerts (the
- * alerts table is the source of truth for those, not the snapshot).
+ * connection): configuration from the kind's catalog, the last snapshot (and whether it is complete),
+ * whether the entity has any stored readings when it has no snapshot, and the open alerts (the alerts
+ * table is the source of truth for those, not the snapshot).
  * @module
  */
 import type { Sql } from "../stores/postgres/client.ts";
@@ -34,9 +35,15 @@ export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promi
   const configs = await catalog.loadConfigs(sql, ids);
   const present = [...configs.keys()];
   if (present.length === 0) return [];
-  const snapshots = await sql<{ entity_id: string; state: unknown }[]>`
-    select entity_id, state from actor_snapshots
-    where actor_key = any(${typedArray(present.map((id) => `${kind}:${id}`), "text")}::text[])`;
+  const keys = typedArray(present.map((id) => `${kind}:${id}`), "text");
+  const snapshots = await sql<{ entity_id: string; state: unknown; complete: boolean }[]>`
+    select entity_id, state, complete from actor_snapshots where actor_key = any(${keys}::text[])`;
+  // A complete snapshot is restored as complete once: cleared before its actor starts, so a crash later
+  // (after readings this snapshot does not hold were committed) restores it as an ordinary one.
+  const complete = new Set(snapshots.filter((s) => s.complete).map((s) => s.entity_id));
+  if (complete.size > 0) {
+    await sql`update actor_snapshots set complete = false where actor_key = any(${keys}::text[]) and complete`;
+  }
   // A kind whose actors own other entities' alerts (a site, its meters') names the column to load by.
   const owner = catalog.alertOwnerColumn;
   const presentIds = typedArray(present, "uuid");
@@ -80,5 +87,6 @@ export async function loadSpecs(sql: Sql, kind: ActorKind, ids: string[]): Promi
     snapshot: snapshotOf.get(id),
     openAlerts: alertsOf.get(id) ?? [],
     ...(noReadings.has(id) ? { noReadings: true as const } : {}),
+    ...(complete.has(id) ? { completeSnapshot: true as const } : {}),
   }));
 }

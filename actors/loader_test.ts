@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
 import { loadSpecs } from "./loader.ts";
+import { appendRow, type SinkRows } from "./sink.ts";
+import { snapshotsSink } from "./sinks/snapshots.ts";
 import { insertPlant } from "./testing.ts";
 import { insertVen } from "./ven/testing.ts";
 
@@ -32,5 +34,41 @@ for (const backend of pgBackends()) {
       const specs = await loadSpecs(sql, "ven", [fresh, reported]);
       const flags = Object.fromEntries(specs.map((s) => [s.id, s.noReadings ?? false]));
       assert.deepEqual(flags, { [fresh]: true, [reported]: false });
+    }));
+
+  Deno.test(`a complete snapshot is written, confirmed and restored as complete once (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const [a, b] = [await insertPlant(sql), await insertPlant(sql)];
+      const row = (id: string, state: unknown, complete: boolean) => ({
+        actor_key: `plant:${id}`,
+        kind: "plant",
+        entity_id: id,
+        version: 1,
+        state: state === null ? null : JSON.stringify(state),
+        complete,
+      });
+      const write = async (rows: Record<string, unknown>[]) => {
+        const batch: SinkRows = { count: 0, columns: {} };
+        for (const r of rows) appendRow(batch, snapshotsSink.columns, r);
+        await sql.begin((tx) => snapshotsSink.write(tx, batch.columns, batch.count));
+      };
+      const flags = async () =>
+        Object.fromEntries(
+          (await sql<{ entity_id: string; complete: boolean }[]>`
+            select entity_id, complete from actor_snapshots where entity_id in (${a}, ${b})`)
+            .map((r) => [r.entity_id, r.complete]),
+        );
+      // a: a periodic snapshot, then a release's confirmation in the same batch; b: a release's snapshot
+      await write([row(a, { v: 1, n: 1 }, false), row(a, null, true), row(b, { v: 1, n: 2 }, true)]);
+      assert.deepEqual(await flags(), { [a]: true, [b]: true });
+      await write([row(b, { v: 1, n: 3 }, false)]); // a periodic snapshot after it is not complete
+      assert.deepEqual(await flags(), { [a]: true, [b]: false });
+      const specs = await loadSpecs(sql, "plant", [a, b]);
+      assert.deepEqual(
+        specs.map((s) => [s.id, s.completeSnapshot ?? false, (s.snapshot as { n: number }).n]).sort(),
+        [[a, true, 1], [b, false, 3]].sort(),
+      );
+      assert.deepEqual(await flags(), { [a]: false, [b]: false }, "loading cleared it");
+      assert.equal((await loadSpecs(sql, "plant", [a]))[0].completeSnapshot, undefined);
     }));
 }

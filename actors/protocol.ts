@@ -18,6 +18,8 @@ export interface ActorSpec {
   openAlerts: OpenAlertRecord[];
   /** No snapshot and no stored reading of the entity when the spec was loaded (`Catalog.withoutReadings`). */
   noReadings?: true;
+  /** The snapshot is complete (`actor_snapshots.complete`, cleared by the load). */
+  completeSnapshot?: true;
 }
 
 /** Settings of a worker host; every field has a default in `host.ts`. */
@@ -50,6 +52,8 @@ export interface HostSettings {
    */
   recordUnknown: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** How long a release waits for each drain of its batches (tests shorten it). @default {5000} */
+  releaseDrainMs?: number;
 }
 
 /** Main -> worker. Requests carrying `req` are answered with a `reply`. */

@@ -6,7 +6,8 @@
  * Exactness: a bucket is exact when every reading in it was seen once, in order. The first bucket of
  * each width an actor opens after it (re)started is inexact (readings committed before a crash, after
  * the last snapshot, are not replayed) unless its entity had no stored readings at all when the actor
- * was loaded (`emptyRollups(true)`), so are buckets restored from a snapshot, and so is a bucket
+ * was loaded (`emptyRollups(true)`), so are buckets restored from a snapshot unless a graceful release
+ * wrote or confirmed it after committing everything its actor read (`restoredRollups`), and so is a bucket
  * that gets a reading at or before the metric's last timestamp (a redelivery or a late reading);
  * an inexact bucket is written as a `recompute` row: the writer queues it and the rollup repairer
  * (rollup_repair.ts) recomputes it from the readings table. A reading for an already emitted bucket
@@ -191,4 +192,9 @@ export function markInexact(state: RollupState): RollupState {
     open: state.open.map((b) => (b ? { ...b, exact: false } : null)),
     trusted: ROLLUP_WIDTHS.map(() => false),
   };
+}
+
+/** Rollups restored from a snapshot: as they were when the snapshot is complete, else {@linkcode markInexact}. */
+export function restoredRollups(state: RollupState, complete: boolean | undefined): RollupState {
+  return complete ? state : markInexact(state);
 }

@@ -145,6 +145,52 @@ for (const backend of pgBackends()) {
         await broker.close();
       }
     }));
+
+  Deno.test(`a graceful restart keeps rollup buckets exact: complete snapshots, nothing recomputed (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const broker = await testBroker();
+      const plant = await insertPlant(sql);
+      // A bucket ahead of the clock: no rollup timer closes it while the test runs.
+      const minute = Math.floor(Date.now() / 60_000) * 60_000 + 600_000;
+      const complete = async () =>
+        (await sql<{ complete: boolean }[]>`select complete from actor_snapshots where entity_id = ${plant}`)[
+          0
+        ]
+          ?.complete;
+      const first = await startRuntime(sql, broker.url);
+      try {
+        await first.send(plant, { ts: minute + 10_000, mw: 4 });
+        await first.send(plant, { ts: minute + 20_000, mw: 6 });
+        await waitFor(async () => (await countReadings(sql, [plant])) === 2, "2 readings");
+      } finally {
+        await first.stop(); // graceful: everything read is committed, then the snapshots are written
+      }
+      assert.equal(await complete(), true, "the release wrote a complete snapshot");
+      const second = await startRuntime(sql, broker.url, { clientIdPrefix: first.prefix });
+      try {
+        assert.equal(
+          await complete(),
+          false,
+          "loading it cleared the flag: a crash now restores it as inexact",
+        );
+        await second.send(plant, { ts: minute + 30_000, mw: 2 });
+        await second.send(plant, { ts: minute + 70_000, mw: 9 }); // closes the bucket
+        const row = await waitFor(async () => {
+          const [r] = await sql<{ count: number; min: number; max: number; sum: number }[]>`
+            select count, min, max, sum from rollup_1m where entity_id = ${plant} and bucket = ${new Date(
+            minute,
+          )}`;
+          return r;
+        }, "the 1m bucket spanning the restart");
+        assert.deepEqual({ ...row }, { count: 3, min: 2, max: 6, sum: 12 });
+        assert.equal((await sql`select 1 from rollup_recompute`).length, 0, "nothing queued for recompute");
+        assert.match(second.runtime.metrics(), /^gridpulse_rollup_recomputed_total 0$/m);
+      } finally {
+        await second.stop();
+        await purgeSessions(broker.url, first.prefix, 8);
+        await broker.close();
+      }
+    }));
 }
 
 Deno.test("runtime reconciles with the database: plants and rules changed behind its back take effect", () =>

@@ -228,10 +228,13 @@ export class WorkerHost {
       shard.releasing = true;
       shard.session.pause();
     }
-    await this.#batcher.drain(5_000); // what was read gets committed and acknowledged
+    // What was read gets committed and acknowledged. When all of it was, the leaving actors' snapshots
+    // miss nothing: written (or confirmed, for unchanged actors) as complete, their rollups stay exact.
+    const drainMs = this.#o.settings.releaseDrainMs ?? 5_000;
+    const settled = await this.#batcher.drain(drainMs);
     const leaving = new Set(shards.map((s) => s.n));
-    this.#snapshot((cell) => leaving.has(cell.shard));
-    await this.#batcher.drain(5_000);
+    this.#snapshot((cell) => leaving.has(cell.shard), settled);
+    await this.#batcher.drain(drainMs);
     await Promise.all(shards.map((shard) => shard.session.close()));
     for (const shard of shards) {
       for (const key of shard.actors) this.#forget(key);
@@ -265,7 +268,9 @@ export class WorkerHost {
     const behaviour = kindModule(spec.kind).behaviour;
     const key = `${spec.kind}:${spec.id}`;
     const step = spec.snapshot !== undefined || spec.openAlerts.length > 0
-      ? behaviour.restore(spec.id, spec.config, spec.snapshot, spec.openAlerts, this.#ctx)
+      ? behaviour.restore(spec.id, spec.config, spec.snapshot, spec.openAlerts, this.#ctx, {
+        completeSnapshot: spec.completeSnapshot === true && !this.#removed.has(key),
+      })
       : behaviour.create(spec.id, spec.config, this.#ctx, {
         noReadings: spec.noReadings === true && !this.#removed.has(key),
       });
@@ -429,9 +434,26 @@ export class WorkerHost {
     }
   }
 
-  #snapshot(which: (cell: Cell) => boolean): void {
+  /**
+   * Writes the snapshots of the changed actors `which` picks. `complete`: everything the actors read is
+   * committed (a release); unchanged actors' stored snapshots are then confirmed as complete too.
+   */
+  #snapshot(which: (cell: Cell) => boolean, complete = false): void {
     for (const cell of this.#cells.values()) {
-      if (!cell.dirty || !which(cell)) continue;
+      if (!which(cell)) continue;
+      if (!cell.dirty) {
+        if (complete) {
+          this.#batcher.write("actor_snapshots", {
+            actor_key: cell.key,
+            kind: cell.kind,
+            entity_id: cell.id,
+            version: 1,
+            state: null,
+            complete: true,
+          });
+        }
+        continue;
+      }
       cell.dirty = false;
       cell.snapshotAt = this.#o.clock.now();
       this.#batcher.write("actor_snapshots", {
@@ -440,6 +462,7 @@ export class WorkerHost {
         entity_id: cell.id,
         version: 1,
         state: JSON.stringify(cell.behaviour.snapshot(cell.state)),
+        complete,
       });
     }
   }

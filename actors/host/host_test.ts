@@ -71,3 +71,49 @@ Deno.test("WorkerHost does not publish again a message for an actor of its own s
   assert.deepEqual(h.rejected(), []);
   await h.stop();
 });
+
+/** Two plants on shard 0 that both reported and were snapshotted; then only the first reports again. */
+async function releasedHost(settings: { releaseDrainMs?: number } = {}, commit = true) {
+  const h = hostHarness({ settings });
+  const [changed, unchanged] = [idOnShard(0, 1), idOnShard(0, 1, 1)];
+  await h.host.handle({
+    type: "assign",
+    req: 1,
+    shard: 0,
+    actors: [plantSpec(changed), plantSpec(unchanged)],
+    unsubscribe: [],
+  });
+  const session = h.sessions.get("test-shard-0")!;
+  const t0 = h.clock.now();
+  session.deliver(plantTopic(changed), reading(t0, 10));
+  session.deliver(plantTopic(unchanged), reading(t0, 10));
+  h.advance(12_000); // two rounds of periodic snapshots: state changed after the first one (events)
+  if (commit) await h.commitAll();
+  session.deliver(plantTopic(changed), reading(t0 + 1_000, 11));
+  const periodic = h.rows("actor_snapshots").length;
+  if (commit) await h.stop();
+  else await h.host.stop(); // nothing is ever committed: both drains time out
+  const rows = h.rows("actor_snapshots");
+  return { changed, unchanged, periodic: rows.slice(0, periodic), released: rows.slice(periodic) };
+}
+
+Deno.test("WorkerHost release: once everything read is committed, snapshots are written complete and unchanged actors' confirmed", async () => {
+  const { changed, unchanged, periodic, released } = await releasedHost();
+  assert.deepEqual(
+    [...new Set(periodic.map((r) => `${r.actor_key} ${r.complete}`))].sort(),
+    [`plant:${changed} false`, `plant:${unchanged} false`].sort(),
+    "periodic snapshots are not complete",
+  );
+  assert.deepEqual(
+    released.map((r) => [r.actor_key, r.state === null ? "confirmation" : "snapshot", r.complete]),
+    [[`plant:${changed}`, "snapshot", true], [`plant:${unchanged}`, "confirmation", true]],
+  );
+});
+
+Deno.test("WorkerHost release: with batches still uncommitted after the drain, nothing is marked complete", async () => {
+  const { changed, released } = await releasedHost({ releaseDrainMs: 20 }, false);
+  assert.deepEqual(
+    released.map((r) => [r.actor_key, r.state === null ? "confirmation" : "snapshot", r.complete]),
+    [[`plant:${changed}`, "snapshot", false]],
+  );
+});

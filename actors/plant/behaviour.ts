@@ -25,8 +25,8 @@ import {
   addReading,
   emptyRollups,
   flushRollups,
-  markInexact,
   nextRollupEnd,
+  restoredRollups,
   type RollupRow,
   type RollupState,
 } from "../rollup.ts";
@@ -97,6 +97,7 @@ function restore(
   snapshot: unknown,
   openAlerts: OpenAlertRecord[],
   ctx: ActorContext,
+  start?: ActorStart,
 ): Step<PlantState> {
   const snap = (snapshot ?? {}) as Partial<Pick<PlantState, "metrics" | "lastSeenAt" | "last">>;
   const metrics: Record<string, MetricState> = {};
@@ -104,7 +105,7 @@ function restore(
     metrics[name] = {
       ...m,
       baseline: resizeBaseline(m.baseline, config.detection.baseline),
-      rollup: markInexact(m.rollup),
+      rollup: restoredRollups(m.rollup, start?.completeSnapshot),
     };
   }
   const alerts = Object.fromEntries(openAlerts.map((a) => [a.dedupeKey, a]));

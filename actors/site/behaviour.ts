@@ -13,8 +13,16 @@
 import { topics } from "../../domain/telemetry.ts";
 import { applyAlertCommand, resolveAlert } from "../alerts.ts";
 import { resizeBaseline } from "../detectors/baseline.ts";
-import type { ActorContext, Behaviour, Effect, HostMessage, OpenAlertRecord, Step } from "../kind.ts";
-import { markInexact, type RollupState } from "../rollup.ts";
+import type {
+  ActorContext,
+  ActorStart,
+  Behaviour,
+  Effect,
+  HostMessage,
+  OpenAlertRecord,
+  Step,
+} from "../kind.ts";
+import { restoredRollups, type RollupState } from "../rollup.ts";
 import { flushDue, rollupDeadline, rollupWrites } from "../rollup_effects.ts";
 import { alertKeys, type SiteConfig } from "./config.ts";
 import { decodeMeasurement, type SiteMeasurement } from "./decode.ts";
@@ -37,6 +45,7 @@ function restore(
   snapshot: unknown,
   openAlerts: OpenAlertRecord[],
   ctx: ActorContext,
+  start?: ActorStart,
 ): Step<SiteState> {
   const snap = (snapshot ?? {}) as { meters?: Record<string, MeterState> };
   const meters: Record<string, MeterState> = {};
@@ -45,7 +54,11 @@ function restore(
     if (!settings) continue; // a meter that left the site meanwhile
     const metrics: MeterState["metrics"] = {};
     for (const [name, m] of Object.entries(meter.metrics)) {
-      metrics[name] = { ...m, baseline: resizeBaseline(m.baseline, settings), rollup: markInexact(m.rollup) };
+      metrics[name] = {
+        ...m,
+        baseline: resizeBaseline(m.baseline, settings),
+        rollup: restoredRollups(m.rollup, start?.completeSnapshot),
+      };
     }
     meters[meterId] = { ...meter, metrics };
   }

@@ -23,7 +23,7 @@ import type {
   OpenAlertRecord,
   Step,
 } from "../kind.ts";
-import { addReading, emptyRollups, markInexact, type RollupState } from "../rollup.ts";
+import { addReading, emptyRollups, restoredRollups, type RollupState } from "../rollup.ts";
 import { flushDue, rollupTimer, rollupWrites } from "../rollup_effects.ts";
 import { OFFLINE_KEY, SHED_METRIC, USED_METRIC, type VenConfig } from "./config.ts";
 import { decodeVenMessage, type VenMessage, type VenTelemetryMessage } from "./decode.ts";
@@ -99,11 +99,14 @@ function restore(
   snapshot: unknown,
   openAlerts: OpenAlertRecord[],
   ctx: ActorContext,
+  start?: ActorStart,
 ): Step<VenState> {
   const snap = (snapshot ?? {}) as Snapshot;
   const alerts = Object.fromEntries(openAlerts.map((a) => [a.dedupeKey, a]));
   const rollups: Record<string, RollupState> = {};
-  for (const [metric, r] of Object.entries(snap.rollups ?? {})) rollups[metric] = markInexact(r);
+  for (const [metric, r] of Object.entries(snap.rollups ?? {})) {
+    rollups[metric] = restoredRollups(r, start?.completeSnapshot);
+  }
   const state: VenState = {
     ...initial(id, config, ctx),
     ...snap,
