@@ -34,6 +34,8 @@ interface Cell {
   state: unknown;
   /** Changed since its last snapshot. */
   dirty: boolean;
+  /** A snapshot of it is stored (it was restored from one, or wrote one): what a release may confirm. */
+  stored: boolean;
   /** Its live state for the cache (the behaviour's `live`, bound to this cell). */
   live?(): { key: string; value: unknown; ttlSeconds?: number } | undefined;
   /** When its snapshot was last written (host clock; spread at start). */
@@ -282,6 +284,7 @@ export class WorkerHost {
       behaviour,
       state: step.state,
       dirty: false,
+      stored: spec.snapshot !== undefined,
       live: behaviour.live && (() => behaviour.live!(cell.state)),
       snapshotAt: this.#o.clock.now() - Math.random() * this.#o.settings.snapshotIntervalMs,
     };
@@ -442,7 +445,7 @@ export class WorkerHost {
     for (const cell of this.#cells.values()) {
       if (!which(cell)) continue;
       if (!cell.dirty) {
-        if (complete) {
+        if (complete && cell.stored) {
           this.#batcher.write("actor_snapshots", {
             actor_key: cell.key,
             kind: cell.kind,
@@ -455,6 +458,7 @@ export class WorkerHost {
         continue;
       }
       cell.dirty = false;
+      cell.stored = true;
       cell.snapshotAt = this.#o.clock.now();
       this.#batcher.write("actor_snapshots", {
         actor_key: cell.key,
