@@ -34,8 +34,12 @@ interface Cell {
   state: unknown;
   /** Changed since its last snapshot. */
   dirty: boolean;
-  /** A snapshot of it is stored (it was restored from one, or wrote one): what a release may confirm. */
-  stored: boolean;
+  /**
+   * Its stored snapshot holds its rollups as they are (it wrote one, or was restored from a complete
+   * one): a release may confirm it as complete. Not after an ordinary restore: that marked the restored
+   * buckets inexact in memory only, and confirming the stored ones would make them exact again.
+   */
+  confirmable: boolean;
   /** Its live state for the cache (the behaviour's `live`, bound to this cell). */
   live?(): { key: string; value: unknown; ttlSeconds?: number } | undefined;
   /** When its snapshot was last written (host clock; spread at start). */
@@ -269,9 +273,10 @@ export class WorkerHost {
   #start(shard: Shard, spec: ActorSpec): string {
     const behaviour = kindModule(spec.kind).behaviour;
     const key = `${spec.kind}:${spec.id}`;
+    const complete = spec.snapshot !== undefined && spec.completeSnapshot === true && !this.#removed.has(key);
     const step = spec.snapshot !== undefined || spec.openAlerts.length > 0
       ? behaviour.restore(spec.id, spec.config, spec.snapshot, spec.openAlerts, this.#ctx, {
-        completeSnapshot: spec.completeSnapshot === true && !this.#removed.has(key),
+        completeSnapshot: complete,
       })
       : behaviour.create(spec.id, spec.config, this.#ctx, {
         noReadings: spec.noReadings === true && !this.#removed.has(key),
@@ -284,7 +289,7 @@ export class WorkerHost {
       behaviour,
       state: step.state,
       dirty: false,
-      stored: spec.snapshot !== undefined,
+      confirmable: complete,
       live: behaviour.live && (() => behaviour.live!(cell.state)),
       snapshotAt: this.#o.clock.now() - Math.random() * this.#o.settings.snapshotIntervalMs,
     };
@@ -445,7 +450,7 @@ export class WorkerHost {
     for (const cell of this.#cells.values()) {
       if (!which(cell)) continue;
       if (!cell.dirty) {
-        if (complete && cell.stored) {
+        if (complete && cell.confirmable) {
           this.#batcher.write("actor_snapshots", {
             actor_key: cell.key,
             kind: cell.kind,
@@ -458,7 +463,7 @@ export class WorkerHost {
         continue;
       }
       cell.dirty = false;
-      cell.stored = true;
+      cell.confirmable = true;
       cell.snapshotAt = this.#o.clock.now();
       this.#batcher.write("actor_snapshots", {
         actor_key: cell.key,

@@ -117,3 +117,26 @@ Deno.test("WorkerHost release: with batches still uncommitted after the drain, n
     [[`plant:${changed}`, "snapshot", false]],
   );
 });
+
+Deno.test("WorkerHost release: an idle actor restored from an ordinary snapshot is not confirmed, one restored from a complete one is", async () => {
+  const h = hostHarness();
+  const [ordinary, complete] = [idOnShard(0, 1), idOnShard(0, 1, 1)];
+  const snapshot = { v: 1, metrics: {} };
+  await h.host.handle({
+    type: "assign",
+    req: 1,
+    shard: 0,
+    actors: [
+      { ...plantSpec(ordinary), snapshot }, // its buckets were marked inexact in memory only
+      { ...plantSpec(complete), snapshot, completeSnapshot: true },
+    ],
+    unsubscribe: [],
+  });
+  await h.stop();
+  assert.deepEqual(
+    h.rows("actor_snapshots").map((
+      r,
+    ) => [r.actor_key, r.state === null ? "confirmation" : "snapshot", r.complete]),
+    [[`plant:${complete}`, "confirmation", true]],
+  );
+});
