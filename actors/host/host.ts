@@ -273,14 +273,14 @@ export class WorkerHost {
   #start(shard: Shard, spec: ActorSpec): string {
     const behaviour = kindModule(spec.kind).behaviour;
     const key = `${spec.kind}:${spec.id}`;
-    const complete = spec.snapshot !== undefined && spec.completeSnapshot === true && !this.#removed.has(key);
+    // What the loader found holds only if no earlier actor of this entity ran here (see #removed).
+    const fresh = !this.#removed.has(key);
+    const complete = fresh && spec.snapshot !== undefined && spec.completeSnapshot === true;
     const step = spec.snapshot !== undefined || spec.openAlerts.length > 0
       ? behaviour.restore(spec.id, spec.config, spec.snapshot, spec.openAlerts, this.#ctx, {
         completeSnapshot: complete,
       })
-      : behaviour.create(spec.id, spec.config, this.#ctx, {
-        noReadings: spec.noReadings === true && !this.#removed.has(key),
-      });
+      : behaviour.create(spec.id, spec.config, this.#ctx, { noReadings: fresh && spec.noReadings === true });
     const cell: Cell = {
       key,
       kind: spec.kind,
@@ -448,31 +448,19 @@ export class WorkerHost {
    */
   #snapshot(which: (cell: Cell) => boolean, complete = false): void {
     for (const cell of this.#cells.values()) {
-      if (!which(cell)) continue;
-      if (!cell.dirty) {
-        if (complete && cell.confirmable) {
-          this.#batcher.write("actor_snapshots", {
-            actor_key: cell.key,
-            kind: cell.kind,
-            entity_id: cell.id,
-            version: 1,
-            state: null,
-            complete: true,
-          });
-        }
+      // Unchanged actors first: the periodic pass skips them without asking `which`.
+      const confirm = !cell.dirty && complete && cell.confirmable;
+      if ((!cell.dirty && !confirm) || !which(cell)) continue;
+      const row = { actor_key: cell.key, kind: cell.kind, entity_id: cell.id, version: 1 };
+      if (confirm) {
+        this.#batcher.write("actor_snapshots", { ...row, state: null, complete: true });
         continue;
       }
       cell.dirty = false;
       cell.confirmable = true;
       cell.snapshotAt = this.#o.clock.now();
-      this.#batcher.write("actor_snapshots", {
-        actor_key: cell.key,
-        kind: cell.kind,
-        entity_id: cell.id,
-        version: 1,
-        state: JSON.stringify(cell.behaviour.snapshot(cell.state)),
-        complete,
-      });
+      const state = JSON.stringify(cell.behaviour.snapshot(cell.state));
+      this.#batcher.write("actor_snapshots", { ...row, state, complete });
     }
   }
 
