@@ -1,6 +1,6 @@
 /**
  * Raw limit 2: how many reading rows per second PostgreSQL takes through COPY into `meter_readings`
- * (same table, primary key, BRIN index and foreign key the app writes to), with rows shaped like the
+ * (same table, primary key, ts index and foreign key the app writes to), with rows shaped like the
  * ingest section's. The text is generated before the clock starts: the figure is the server's and the
  * driver's, not the generator's. For reference, the same rows through multi-row `unnest` inserts (the
  * app writer's statement shape) in batches of 5,000.
