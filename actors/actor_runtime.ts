@@ -22,7 +22,8 @@ import { Figures, renderMetrics } from "./runtime_metrics.ts";
 import { Reconciler } from "./reconciler.ts";
 import { drainStrandedShards } from "./stranded.ts";
 import { shardLayouts } from "../stores/postgres/repos/settings.ts";
-import { parseTopic } from "../domain/telemetry.ts";
+import { parseTopic, type TopicRoute } from "../domain/telemetry.ts";
+import { SubscriptionRecord } from "./subscription_record.ts";
 
 /** The runtime as main.ts and tests hold it. */
 export interface ActorRuntime extends Runtime {
@@ -86,6 +87,10 @@ export class RuntimeCore implements ActorRuntime {
   #sampler?: ReturnType<typeof setInterval>;
   /** Actors whose shard session is subscribed: the catch-all treats them as known. */
   #subscribed = new Set<string>();
+  /** Which shard sessions held which actors' subscriptions, across starts (for the catch-all). */
+  #record: SubscriptionRecord;
+  /** Callers of `whenSubscribed` per actor key. */
+  #subscribedWaiters = new Map<string, ((subscribed: boolean) => void)[]>();
   /** Topics of actors removed while their shard was not hosted. */
   #stale = new Map<number, Set<string>>();
   /** Actors a shard is being assigned with. */
@@ -110,6 +115,11 @@ export class RuntimeCore implements ActorRuntime {
       cache: services.cache,
       series: services.series,
       maxMessages: parts.writerMaxMessages,
+    });
+    this.#record = new SubscriptionRecord({
+      sql: services.sql,
+      log,
+      clientIdPrefix: parts.settings.clientIdPrefix,
     });
     this.#repairer = new RollupRepairer({
       sql: services.sql,
@@ -141,7 +151,8 @@ export class RuntimeCore implements ActorRuntime {
         url: parts.mqttUrl,
         clientId: `${parts.settings.clientIdPrefix}-catchall`,
         wildcards: kindModules().flatMap((k) => k.catalog.wildcards),
-        isKnown: (key) => this.#subscribed.has(key),
+        classify: (route, key) => this.#classify(route, key),
+        whenSubscribed: (key) => this.#whenSubscribed(key),
         commit: (batch) => this.#writer.submit(batch).then(() => this.#figures.committed(batch)),
         clock: systemClock,
         log: log.child({ session: "catchall" }),
@@ -170,6 +181,7 @@ export class RuntimeCore implements ActorRuntime {
     const prefix = this.#p.settings.clientIdPrefix;
     this.#recordedShards = await shardLayouts.get(services.sql, prefix);
     await shardLayouts.set(services.sql, prefix, this.#p.shards, true);
+    if (this.#catchAll) await this.#record.load();
     await this.#catchAll?.start(this.#p.brokerTimeoutMs);
     this.#supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
     this.#repairer.start();
@@ -193,13 +205,16 @@ export class RuntimeCore implements ActorRuntime {
     for (const topic of kindModule(kind).behaviour.topics(id)) this.#stale.get(shard)?.delete(topic);
     // false: the owner is (re)starting; it loads the actor with its shard, which marks it subscribed
     if (await this.#supervisor.toShard(shard, { type: "upsert", shard, actor: spec })) {
-      this.#subscribed.add(`${kind}:${id}`);
+      this.#markSubscribed([`${kind}:${id}`], shard);
     }
   }
 
   async remove(kind: ActorKind, id: string): Promise<void> {
     id = id.toLowerCase();
-    this.#subscribed.delete(`${kind}:${id}`);
+    const key = `${kind}:${id}`;
+    this.#subscribed.delete(key);
+    for (const wake of this.#subscribedWaiters.get(key) ?? []) wake(false);
+    this.#subscribedWaiters.delete(key);
     this.#reconciler.forget(kind, id);
     const entry = this.#registry.delete(kind, id);
     if (
@@ -211,7 +226,8 @@ export class RuntimeCore implements ActorRuntime {
         this.#stale.set(entry.shard, new Set()).get(entry.shard)!;
       for (const topic of kindModule(kind).behaviour.topics(id)) topics.add(topic);
     }
-    await this.#p.services.sql`delete from actor_snapshots where actor_key = ${`${kind}:${id}`}`;
+    await this.#p.services.sql`delete from actor_snapshots where actor_key = ${key}`;
+    if (this.#catchAll) await this.#record.forget(key);
     await this.#p.services.cache.delete(keys.actor(kind, id)).catch(() => {});
   }
 
@@ -296,6 +312,8 @@ export class RuntimeCore implements ActorRuntime {
     await this.#reconciler.stop();
     await this.#catchAll?.close();
     await this.#supervisor.stop();
+    await this.#record.close();
+    this.#subscribedWaiters.clear(); // their messages stay unacknowledged: the broker redelivers them
     await this.#writer.idle();
     await this.#repairer.stop();
     this.#move("stopped");
@@ -346,6 +364,36 @@ export class RuntimeCore implements ActorRuntime {
     if (this.#state === "starting" || this.#state === "running") this.#move("failed");
   }
 
+  /** What the catch-all does with a message for `key` (catch_all.ts). */
+  #classify(route: TopicRoute, key: string): "known" | "pending" | "unknown" {
+    if (this.#subscribed.has(key)) return "known";
+    // the id exactly as published: the shards subscribe lower-case topics only
+    if (!this.#registry.has(route.kind, route.id)) return "unknown";
+    return this.#record.holds(key) ? "known" : "pending";
+  }
+
+  #whenSubscribed(key: string): Promise<boolean> {
+    if (this.#subscribed.has(key)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiters = this.#subscribedWaiters.get(key) ??
+        this.#subscribedWaiters.set(key, []).get(key)!;
+      waiters.push(resolve);
+    });
+  }
+
+  /** `keys` are subscribed by `shard`'s session: known to the catch-all from now on, and recorded. */
+  #markSubscribed(keys: Iterable<string>, shard: number): void {
+    for (const key of keys) {
+      this.#subscribed.add(key);
+      const waiters = this.#subscribedWaiters.get(key);
+      if (waiters) {
+        this.#subscribedWaiters.delete(key);
+        for (const wake of waiters) wake(true);
+      }
+    }
+    if (this.#catchAll) this.#record.note(keys, `${this.#p.settings.clientIdPrefix}-shard-${shard}`);
+  }
+
   /** The specs of every registered actor of `shards`, grouped by shard, fresh from the database. */
   async #load(shards: number[]): Promise<Map<number, ActorSpec[]>> {
     const out = new Map<number, ActorSpec[]>(shards.map((s) => [s, []]));
@@ -372,7 +420,7 @@ export class RuntimeCore implements ActorRuntime {
     this.#stale.delete(shard);
     const started = this.#loaded.get(shard) ?? new Set();
     this.#loaded.delete(shard);
-    for (const key of started) this.#subscribed.add(key);
+    this.#markSubscribed(started, shard);
     // Upserted while the shard was being loaded (its upsert found no host): start them now.
     for (const entry of this.#registry.inShard(shard)) {
       if (started.has(`${entry.kind}:${entry.id}`)) continue;

@@ -1,9 +1,16 @@
 /**
  * The catch-all session: shard sessions subscribe only to their own actors' topics, so telemetry for an
  * id without an actor would reach nobody and vanish. One more persistent QoS 1 session, in the main
- * isolate, subscribes to every kind's wildcard topics: a message for a known actor is acknowledged at
- * once (its shard session got its own copy), one for an unknown id is recorded as rejected ("unknown
- * plant id") through the writer and acknowledged after that commit.
+ * isolate, subscribes to every kind's wildcard topics:
+ * - a message for an actor whose shard session is subscribed, or held the subscription while GridPulse
+ *   was down (subscription_record.ts), is acknowledged at once: that session has its own copy;
+ * - one for a registered actor no session held a subscription for (added while GridPulse was down, or
+ *   just created and not subscribed yet) is the only copy: it is held, unacknowledged, until the actor's
+ *   shard has subscribed, then published again on its topic (QoS 1) and acknowledged once the broker
+ *   has that copy. Before, these and the held copies after a restart were recorded as "unknown plant
+ *   id" and never reached their actor;
+ * - one for an unknown id is recorded as rejected ("unknown plant id") through the writer and
+ *   acknowledged after that commit.
  *
  * Cost, measured on the development machine (CPU per message, bench/ingest.ts and a Mosquitto-only
  * probe): the second delivery costs Mosquitto 7-9 µs (26-28 µs instead of 19 µs with 64 shard
@@ -15,6 +22,7 @@
 import type { Clock } from "../core/clock.ts";
 import type { Logger } from "../core/log.ts";
 import { RouteCache } from "./routes.ts";
+import type { TopicRoute } from "../domain/telemetry.ts";
 import { type InboundMessage, MqttSession } from "../mqtt/session.ts";
 import { Batcher } from "./host/batcher.ts";
 import type { Batch } from "./protocol.ts";
@@ -24,8 +32,14 @@ export interface CatchAllOptions {
   url: string;
   clientId: string;
   wildcards: string[];
-  /** Whether the actor `kind:id` exists and its shard is subscribed. */
-  isKnown(key: string): boolean;
+  /**
+   * `known`: a shard session has (or holds, from before this start) its own copy of the actor's
+   * telemetry; `pending`: the actor is registered but no session held its subscription; `unknown`: no
+   * such actor.
+   */
+  classify(route: TopicRoute, key: string): "known" | "pending" | "unknown";
+  /** Resolves true once the actor's shard has subscribed, false if the actor is removed first. */
+  whenSubscribed(key: string): Promise<boolean>;
   commit(batch: Batch): Promise<void>;
   clock: Clock;
   log: Logger;
@@ -37,8 +51,8 @@ export class CatchAll {
   #o: CatchAllOptions;
   #session: MqttSession;
   #batcher: Batcher;
-  /** Messages seen, and rejected as unknown. */
-  readonly counts = { seen: 0, unknown: 0 };
+  /** Messages seen, rejected as unknown, and published again for an actor subscribed late. */
+  readonly counts = { seen: 0, unknown: 0, republished: 0 };
   #routes = new RouteCache();
 
   constructor(options: CatchAllOptions) {
@@ -53,9 +67,7 @@ export class CatchAll {
     const target = {
       ack: (first: number, last: number) => {
         for (let seq = first; seq <= last; seq++) this.#session.ack(seq);
-        if (this.#session.paused && this.#session.pendingAcks < options.mailboxSize / 2) {
-          this.#session.resume();
-        }
+        this.#resumeIfDrained();
       },
     };
     this.#target = target;
@@ -103,15 +115,41 @@ export class CatchAll {
     await this.#session.close();
   }
 
+  #resumeIfDrained(): void {
+    if (this.#session.paused && this.#session.pendingAcks < this.#o.mailboxSize / 2) this.#session.resume();
+  }
+
   #onMessage(message: InboundMessage): void {
     this.counts.seen++;
     const routed = this.#routes.get(message.topic);
-    if (routed && this.#o.isKnown(routed.key)) {
+    const known = routed ? this.#o.classify(routed.route, routed.key) : "unknown";
+    if (known === "known") {
       this.#session.ack(message.seq);
       return;
     }
+    if (known === "pending") return this.#holdUntilSubscribed(message, routed!.key);
+    this.#reject(message);
+  }
+
+  /** The only copy of a message for an actor not subscribed yet: published again once it is. */
+  #holdUntilSubscribed(message: InboundMessage, key: string): void {
+    const payload = message.payload.slice(); // the read buffer is reused
+    this.#o.whenSubscribed(key).then(async (subscribed) => {
+      if (!subscribed) return this.#reject({ ...message, payload }); // removed meanwhile: unknown now
+      await this.#session.publish(message.topic, payload, { qos: 1 });
+      this.counts.republished++;
+      this.#session.ack(message.seq);
+      this.#resumeIfDrained();
+    }).catch((error) =>
+      // closing: unacknowledged, the broker delivers it again at the next start
+      this.#o.log.warn("publishing a held message again failed", { topic: message.topic, error })
+    );
+    if (this.#session.pendingAcks >= this.#o.mailboxSize) this.#session.pause();
+  }
+
+  #reject(message: InboundMessage): void {
     this.counts.unknown++;
-    const route = routed?.route;
+    const route = this.#routes.get(message.topic)?.route;
     this.#batcher.reject({
       uid: crypto.randomUUID(),
       kind: route?.kind,

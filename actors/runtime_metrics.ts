@@ -64,6 +64,12 @@ export function renderMetrics(
       catchAll?.counts.unknown ?? 0,
     ]])
     .family(
+      "gridpulse_catchall_republished_total",
+      "counter",
+      "Telemetry for an actor no shard session held a subscription for, published again once it had one",
+      [[{}, catchAll?.counts.republished ?? 0]],
+    )
+    .family(
       "gridpulse_mailbox_depth",
       "gauge",
       "Unacknowledged messages per shard",
