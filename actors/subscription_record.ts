@@ -20,15 +20,22 @@ export class SubscriptionRecord {
   #sql: Sql;
   #log: Logger;
   #prefix: string;
-  /** actor key -> client id of the session recorded as holding its subscription. */
-  #held = new Map<string, string>();
+  #retryMs: number;
+  /**
+   * What earlier runs recorded (actor key -> client id), for actors not subscribed in this run yet: an
+   * entry goes once its actor is, so at 100,000 actors the record holds nothing for long.
+   */
+  #loaded = new Map<string, string>();
   /** Not written yet: actor key -> client id. */
   #queue = new Map<string, string>();
+  /** Removed since their last write: a failed write does not bring them back. */
+  #forgotten = new Set<string>();
   #flushing?: Promise<void>;
   #retry?: ReturnType<typeof setTimeout>;
   #closed = false;
 
-  constructor(options: { sql: Sql; log: Logger; clientIdPrefix: string }) {
+  constructor(options: { sql: Sql; log: Logger; clientIdPrefix: string; retryMs?: number }) {
+    this.#retryMs = options.retryMs ?? RETRY_MS;
     this.#sql = options.sql;
     this.#log = options.log;
     this.#prefix = options.clientIdPrefix;
@@ -39,32 +46,35 @@ export class SubscriptionRecord {
     const rows = await this.#sql<{ actor_key: string; client_id: string }[]>`
       select actor_key, client_id from actor_subscriptions
       where starts_with(client_id, ${`${this.#prefix}-shard-`})`;
-    for (const row of rows) this.#held.set(row.actor_key, row.client_id);
+    for (const row of rows) this.#loaded.set(row.actor_key, row.client_id);
   }
 
   /**
-   * Whether one of this prefix's shard sessions holds `key`'s subscription: the broker kept what was
-   * published for it while no session was connected, and that session's owner (or the drain of a
-   * leftover session, stranded.ts) delivers it.
+   * Whether, before this start, one of this prefix's shard sessions subscribed `key`'s actor (asked only
+   * for actors not subscribed in this run yet): the broker kept what was published for it while no
+   * session was connected, and that session's owner (or the drain of a leftover session, stranded.ts)
+   * delivers it.
    */
   holds(key: string): boolean {
-    return this.#held.has(key);
+    return this.#loaded.has(key);
   }
 
-  /** `keys` are now subscribed by `clientId`: written in the background. */
+  /** `keys` are now subscribed by `clientId`: written in the background unless recorded so already. */
   note(keys: Iterable<string>, clientId: string): void {
     for (const key of keys) {
-      if (this.#held.get(key) === clientId) continue;
-      this.#held.set(key, clientId);
-      this.#queue.set(key, clientId);
+      const recorded = this.#loaded.get(key);
+      if (recorded !== undefined) this.#loaded.delete(key);
+      this.#forgotten.delete(key);
+      if (recorded !== clientId) this.#queue.set(key, clientId);
     }
     if (this.#queue.size > 0) this.#schedule(0);
   }
 
   /** `key`'s actor is removed: its row is deleted (after any write of it in flight). */
   async forget(key: string): Promise<void> {
-    this.#held.delete(key);
+    this.#loaded.delete(key);
     this.#queue.delete(key);
+    this.#forgotten.add(key);
     await this.#flushing;
     await this.#sql`delete from actor_subscriptions where actor_key = ${key}`;
   }
@@ -91,13 +101,16 @@ export class SubscriptionRecord {
             error,
             queued: this.#queue.size,
           });
-          this.#schedule(RETRY_MS);
+          this.#schedule(this.#retryMs);
         });
     }, delayMs);
   }
 
   async #flush(): Promise<void> {
-    const entries = [...this.#queue].slice(0, CHUNK);
+    const entries: [string, string][] = [];
+    for (const entry of this.#queue) {
+      if (entries.push(entry) === CHUNK) break;
+    }
     for (const [key] of entries) this.#queue.delete(key);
     try {
       await this.#sql`
@@ -106,11 +119,13 @@ export class SubscriptionRecord {
           ${typedArray(entries.map((e) => e[1]), "text")}::text[])
         on conflict (actor_key) do update set client_id = excluded.client_id, updated_at = now()`;
     } catch (error) {
-      // back in the queue unless changed (or forgotten) meanwhile
+      // back in the queue unless noted again or forgotten meanwhile
       for (const [key, clientId] of entries) {
-        if (this.#held.get(key) === clientId && !this.#queue.has(key)) this.#queue.set(key, clientId);
+        if (!this.#queue.has(key) && !this.#forgotten.has(key)) this.#queue.set(key, clientId);
       }
       throw error;
+    } finally {
+      this.#forgotten.clear(); // only a write in flight when they were forgotten could bring them back
     }
   }
 }
