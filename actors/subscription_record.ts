@@ -12,7 +12,8 @@ import type { Logger } from "../core/log.ts";
 import type { Sql } from "../stores/postgres/client.ts";
 import { typedArray } from "./sink.ts";
 
-const CHUNK = 5_000;
+/** Rows per statement: 5,000 left about 40 MB more resident after a first start with 100,000 actors. */
+const CHUNK = 1_000;
 const RETRY_MS = 5_000;
 
 /** Subscriptions recorded for one client id prefix. */
