@@ -1,8 +1,9 @@
 /**
  * Access and refresh tokens. The access token is a short-lived JWT (HS256, {@linkcode ACCESS_TTL_S})
- * checked without a database round trip; the refresh token is an opaque random string, stored as its
- * SHA-256 hash, single use (rotated on every refresh, reuse revokes the user's tokens) and revoked by
- * logout. The signing secret is `JWT_SECRET`, or one generated on first start and kept in the
+ * checked without a database round trip, naming its session (`sid`): a session ended by logout (or by a
+ * reuse, a password, role or deactivation change) refuses it at once (sessions.ts). The refresh token is
+ * an opaque random string, stored as its SHA-256 hash, single use (rotated on every refresh, reuse revokes
+ * the user's tokens) and revoked by logout. The signing secret is `JWT_SECRET`, or one generated on first start and kept in the
  * `settings` table so that tokens survive restarts and work on every instance.
  *
  * @example
@@ -15,17 +16,19 @@
  */
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { Services } from "../core/services.ts";
-import { type Role, ROLES } from "../domain/user.ts";
+import { ACCESS_TOKEN_TTL_S, type Role, ROLES } from "../domain/user.ts";
 import { getOrCreateSetting } from "../stores/postgres/repos/settings.ts";
 import {
   insertRefreshToken,
   redeemRefreshToken,
   revokeRefreshToken,
+  revokeUserTokens,
 } from "../stores/postgres/repos/refresh_tokens.ts";
+import { sessionEnded, sessionsEnded } from "./sessions.ts";
 import { userById } from "../stores/postgres/repos/users.ts";
 
 /** Access token lifetime: 15 minutes. */
-export const ACCESS_TTL_S = 15 * 60;
+export const ACCESS_TTL_S = ACCESS_TOKEN_TTL_S;
 /** Refresh token lifetime: 14 days. */
 export const REFRESH_TTL_S = 14 * 86_400;
 
@@ -88,9 +91,18 @@ export async function hashToken(token: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Signs an access token for `user`. */
-export async function signAccessToken(services: Services, user: AuthUser): Promise<string> {
-  return await new SignJWT({ name: user.username, role: user.role })
+/**
+ * Signs an access token for `user`, of the session `sessionId` (tokens without one, as tests and the
+ * bench sign, end only when they expire).
+ */
+export async function signAccessToken(
+  services: Services,
+  user: AuthUser,
+  sessionId?: string,
+): Promise<string> {
+  const claims: Record<string, string> = { name: user.username, role: user.role };
+  if (sessionId) claims.sid = sessionId;
+  return await new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(user.id)
     .setIssuer(ISSUER)
@@ -104,37 +116,47 @@ export async function signAccessToken(services: Services, user: AuthUser): Promi
 export const VERIFIED_CACHE_SIZE = 10_000;
 
 /**
- * Access tokens already verified, with their user and expiry (epoch ms). The check is stateless (no
- * revocation list: logout revokes the refresh token), so a token that verified once stays valid until
- * `exp` and its signature need not be checked again: under API load the HMAC verification with its key
- * import was 20% of the server's CPU. Bounded; insertion order is age order.
+ * Access tokens already verified, with their user, session and expiry (epoch ms). A signature that
+ * verified once need not be checked again until `exp`: under API load the HMAC verification with its key
+ * import was 20% of the server's CPU. Whether the session has ended is still asked on every use. Bounded;
+ * insertion order is age order.
  */
-const verified = new WeakMap<Services, Map<string, { user: AuthUser; expMs: number }>>();
+interface Verified {
+  user: AuthUser;
+  sessionId?: string;
+  expMs: number;
+}
+const verified = new WeakMap<Services, Map<string, Verified>>();
 
-function cachedUser(services: Services, token: string): AuthUser | undefined {
+function cached(services: Services, token: string): Verified | undefined {
   const entry = verified.get(services)?.get(token);
   if (!entry) return undefined;
-  if (Date.now() < entry.expMs) return entry.user;
+  if (Date.now() < entry.expMs) return entry;
   verified.get(services)?.delete(token);
   return undefined;
 }
 
-function remember(services: Services, token: string, user: AuthUser, expS: number | undefined): void {
-  if (expS === undefined) return;
+function remember(services: Services, token: string, entry: Verified): void {
   let cache = verified.get(services);
   if (!cache) verified.set(services, cache = new Map());
   if (cache.size >= VERIFIED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(token, { user, expMs: expS * 1000 });
+  cache.set(token, entry);
 }
 
 /**
  * The user an access token speaks for.
  *
- * @throws {TokenError} when it is malformed, forged, expired or not one of ours.
+ * @throws {TokenError} when it is malformed, forged, expired, not one of ours, or its session has ended.
  */
 export async function verifyAccessToken(services: Services, token: string): Promise<AuthUser> {
-  const cached = cachedUser(services, token);
-  if (cached) return { ...cached };
+  const entry = cached(services, token) ?? await verifySignature(services, token);
+  if (entry.sessionId !== undefined && await sessionEnded(services, entry.sessionId)) {
+    throw new TokenError("Access token's session has ended (signed out)");
+  }
+  return { ...entry.user };
+}
+
+async function verifySignature(services: Services, token: string): Promise<Verified> {
   try {
     const { payload } = await jwtVerify(token, await signingKey(services), {
       issuer: ISSUER,
@@ -145,9 +167,16 @@ export async function verifyAccessToken(services: Services, token: string): Prom
     if (typeof payload.sub !== "string" || typeof payload.name !== "string" || !ROLES.includes(role)) {
       throw new TokenError("Access token is missing its subject or role");
     }
-    const user: AuthUser = { id: payload.sub, username: payload.name, role };
-    remember(services, token, user, payload.exp);
-    return { ...user };
+    if (payload.sid !== undefined && typeof payload.sid !== "string") {
+      throw new TokenError("Access token has an invalid session");
+    }
+    const entry: Verified = {
+      user: { id: payload.sub, username: payload.name, role },
+      sessionId: payload.sid,
+      expMs: (payload.exp ?? 0) * 1000,
+    };
+    if (payload.exp !== undefined) remember(services, token, entry);
+    return entry;
   } catch (error) {
     if (error instanceof TokenError) throw error;
     if (error instanceof joseErrors.JWTExpired) {
@@ -160,12 +189,12 @@ export async function verifyAccessToken(services: Services, token: string): Prom
 /** Issues an access token and a new refresh token for `user` (a login). */
 export async function issueTokens(services: Services, user: AuthUser): Promise<IssuedTokens> {
   const refreshToken = randomToken();
-  await insertRefreshToken(services.sql, {
+  const { sessionId } = await insertRefreshToken(services.sql, {
     userId: user.id,
     tokenHash: await hashToken(refreshToken),
     expiresAt: new Date(Date.now() + REFRESH_TTL_S * 1000),
   });
-  return tokens(await signAccessToken(services, user), refreshToken, user);
+  return tokens(await signAccessToken(services, user, sessionId), refreshToken, user);
 }
 
 function tokens(accessToken: string, refreshToken: string, user: AuthUser): IssuedTokens {
@@ -192,6 +221,7 @@ export async function refreshTokens(services: Services, refreshToken: string): P
     expiresAt: new Date(Date.now() + REFRESH_TTL_S * 1000),
   });
   if (result.outcome === "reused") {
+    sessionsEnded(services, result.endedSessions);
     services.log.warn("refresh token reused: every session of the user revoked", { userId: result.userId });
     throw new TokenError("Refresh token was already used; sign in again");
   }
@@ -199,10 +229,20 @@ export async function refreshTokens(services: Services, refreshToken: string): P
   const user = await userById(services.sql, result.userId);
   if (!user || !user.active) throw new TokenError("User is no longer active");
   const authUser: AuthUser = { id: user.id, username: user.username, role: user.role as Role };
-  return tokens(await signAccessToken(services, authUser), next, authUser);
+  return tokens(await signAccessToken(services, authUser, result.sessionId), next, authUser);
 }
 
-/** Revokes a refresh token (logout); returns its user id, or undefined when it was unknown. */
+/**
+ * Revokes a refresh token and ends its session, access tokens included (logout); returns its user id, or
+ * undefined when it was unknown.
+ */
 export async function revokeToken(services: Services, refreshToken: string): Promise<string | undefined> {
-  return revokeRefreshToken(services.sql, await hashToken(refreshToken));
+  const revoked = await revokeRefreshToken(services.sql, await hashToken(refreshToken));
+  if (revoked) sessionsEnded(services, [revoked.sessionId]);
+  return revoked?.userId;
+}
+
+/** Ends every session of `userId`, access tokens included ("sign out everywhere"). */
+export async function endAllSessions(services: Services, userId: string): Promise<void> {
+  sessionsEnded(services, await revokeUserTokens(services.sql, userId));
 }

@@ -11,6 +11,7 @@ import { login, LoginThrottledError } from "./login.ts";
 import { hashPassword } from "./passwords.ts";
 import {
   ACCESS_TTL_S,
+  endAllSessions,
   issueTokens,
   refreshTokens,
   revokeToken,
@@ -93,13 +94,47 @@ for (const backend of pgBackends()) {
         assert.equal(hashed, true);
       });
 
-      await t.step("logout revokes; a changed role applies at the next refresh", async () => {
+      await t.step("logout revokes the refresh token; a changed role ends the session", async () => {
         const a = await issueTokens(s, ada);
         assert.equal(await revokeToken(s, a.refreshToken), ada.id);
         await assert.rejects(refreshTokens(s, a.refreshToken), TokenError);
         const b = await issueTokens(s, ada);
         await updateUser(sql, ada.id, { role: "viewer" });
         await assert.rejects(refreshTokens(s, b.refreshToken), TokenError, "a role change ends sessions");
+      });
+
+      await t.step("ending a session refuses its access tokens at once, also after a refresh", async () => {
+        await updateUser(sql, ada.id, { role: "operator" }); // the step before made ada a viewer
+        const a = await issueTokens(s, ada);
+        const b = await issueTokens(s, ada);
+        const a2 = await refreshTokens(s, a.refreshToken);
+        assert.deepEqual(await verifyAccessToken(s, a.accessToken), ada, "verified, so cached");
+        assert.deepEqual(await verifyAccessToken(s, a2.accessToken), ada);
+        await revokeToken(s, a2.refreshToken); // logout
+        for (const token of [a.accessToken, a2.accessToken]) {
+          await assert.rejects(verifyAccessToken(s, token), { message: /session has ended/ });
+        }
+        assert.deepEqual(await verifyAccessToken(s, b.accessToken), ada, "another session goes on");
+        // another process (or this one after a restart) learns it from the database
+        const restarted = services(sql);
+        await assert.rejects(verifyAccessToken(restarted, a2.accessToken), { message: /session has ended/ });
+        assert.deepEqual(await verifyAccessToken(restarted, b.accessToken), ada);
+
+        await endAllSessions(s, ada.id); // "sign out everywhere"
+        await assert.rejects(verifyAccessToken(s, b.accessToken), { message: /session has ended/ });
+        const c = await issueTokens(s, ada);
+        assert.deepEqual(await verifyAccessToken(s, c.accessToken), ada, "a new sign-in is a new session");
+        const c2 = await refreshTokens(s, c.refreshToken);
+        await assert.rejects(refreshTokens(s, c.refreshToken), { message: /already used/ }); // reuse
+        await assert.rejects(verifyAccessToken(s, c2.accessToken), { message: /session has ended/ });
+        const d = await issueTokens(s, ada);
+        const { endedSessions } = (await updateUser(sql, ada.id, { active: false }))!;
+        assert.equal(endedSessions.length, 1);
+        // the route that changed the user tells this process; another one reads it within 5 s
+        await assert.rejects(verifyAccessToken(services(sql), d.accessToken), {
+          message: /session has ended/,
+        });
+        await updateUser(sql, ada.id, { active: true });
       });
 
       await t.step(

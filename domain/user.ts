@@ -6,6 +6,9 @@
 import { z } from "zod";
 import { DateTime, Uuid } from "./common.ts";
 
+/** How long an access token (JWT) is valid: 15 minutes. */
+export const ACCESS_TOKEN_TTL_S = 15 * 60;
+
 /** Roles, from least to most privileged. */
 export const ROLES = ["viewer", "operator", "admin"] as const;
 /** One of {@linkcode ROLES}. */

@@ -85,25 +85,42 @@ for (const backend of pgBackends()) {
           assert.equal(bob.role, "viewer");
         },
       );
-      await t.step("logout: revokes the refresh token and clears the cookies", async () => {
-        const session = await issueTokens(api.services, { id: ada.id, username: "ada", role: "operator" });
-        const res = await api.request("POST", "/api/auth/logout", {
-          body: { refreshToken: session.refreshToken },
-        });
-        assert.equal(res.status, 204);
-        assert.deepEqual(cookiesOf(res), { gp_access: "", gp_refresh: "" });
-        await api.problem("POST", "/api/auth/token/refresh", 401, {
-          body: { refreshToken: session.refreshToken },
-        });
-        await api.problem("POST", "/api/auth/logout", 401);
-        await api.problem("POST", "/api/auth/logout", 400, { body: { everywhere: true } });
-        const other = await issueTokens(api.services, { id: ada.id, username: "ada", role: "operator" });
-        const everywhere = await api.request("POST", "/api/auth/logout", { token: other.accessToken });
-        assert.equal(everywhere.status, 204, "an access token alone ends every session of its user");
-        await api.problem("POST", "/api/auth/token/refresh", 401, {
-          body: { refreshToken: other.refreshToken },
-        });
-      });
+      await t.step(
+        "logout: revokes the refresh token, ends its access token and clears the cookies",
+        async () => {
+          const session = await issueTokens(api.services, { id: ada.id, username: "ada", role: "operator" });
+          const kept = await issueTokens(api.services, { id: ada.id, username: "ada", role: "operator" });
+          assert.equal(
+            (await api.request("GET", "/api/auth/me", { token: session.accessToken })).status,
+            200,
+          );
+          const res = await api.request("POST", "/api/auth/logout", {
+            body: { refreshToken: session.refreshToken },
+          });
+          assert.equal(res.status, 204);
+          const ended = await api.problem("GET", "/api/auth/me", 401, { token: session.accessToken });
+          assert.match(ended.detail ?? "", /session has ended/);
+          assert.equal(
+            (await api.request("GET", "/api/auth/me", { token: kept.accessToken })).status,
+            200,
+            "the user's other session goes on",
+          );
+          assert.deepEqual(cookiesOf(res), { gp_access: "", gp_refresh: "" });
+          await api.problem("POST", "/api/auth/token/refresh", 401, {
+            body: { refreshToken: session.refreshToken },
+          });
+          await api.problem("POST", "/api/auth/logout", 401);
+          await api.problem("POST", "/api/auth/logout", 400, { body: { everywhere: true } });
+          const other = await issueTokens(api.services, { id: ada.id, username: "ada", role: "operator" });
+          const everywhere = await api.request("POST", "/api/auth/logout", { token: other.accessToken });
+          assert.equal(everywhere.status, 204, "an access token alone ends every session of its user");
+          await api.problem("POST", "/api/auth/token/refresh", 401, {
+            body: { refreshToken: other.refreshToken },
+          });
+          await api.problem("GET", "/api/auth/me", 401, { token: other.accessToken });
+          await api.problem("GET", "/api/auth/me", 401, { token: kept.accessToken });
+        },
+      );
       await t.step("cookie-authenticated writes must come from this origin", async () => {
         const cookie = `gp_access=${api.tokens.operator}`;
         const body = { name: "Cookie plant", assetType: "solar", capacityMw: 1 };

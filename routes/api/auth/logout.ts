@@ -2,20 +2,19 @@
 import { HttpError } from "fresh";
 import { z } from "zod";
 import { clearAuthCookies, isSecureRequest, readCookie, REFRESH_COOKIE } from "../../../auth/cookies.ts";
-import { revokeToken } from "../../../auth/tokens.ts";
+import { endAllSessions, revokeToken } from "../../../auth/tokens.ts";
 import { LocalPath } from "../../../domain/common.ts";
 import { RefreshRequest } from "../../../domain/user.ts";
-import { revokeUserTokens } from "../../../stores/postgres/repos/refresh_tokens.ts";
 import { operation, route } from "../../../api/operation.ts";
 
 export const { handler, openapi } = route({
   POST: operation({
     summary: "Sign out",
     description:
-      "Revokes the refresh token from the body or the `gp_refresh` cookie and clears the cookies. " +
-      "Without a refresh token, a valid access token signs the user out of every session. The access " +
-      "token itself stays valid until it expires (at most 15 minutes). With `next` (the pages' sign-out " +
-      "form) the answer is a 303 redirect there instead of 204.",
+      "Revokes the refresh token from the body or the `gp_refresh` cookie, ends its session (its access " +
+      "tokens are refused from now on, on every instance within 5 s) and clears the cookies. Without a " +
+      "refresh token, a valid access token signs the user out of every session. With `next` (the pages' " +
+      "sign-out form) the answer is a 303 redirect there instead of 204.",
     tags: ["Auth"],
     access: "public",
     query: z.strictObject({
@@ -27,7 +26,7 @@ export const { handler, openapi } = route({
   }, async ({ ctx, services, user, body, query }) => {
     const token = body.refreshToken ?? readCookie(ctx.req, REFRESH_COOKIE);
     if (token) await revokeToken(services, token);
-    else if (user) await revokeUserTokens(services.sql, user.id);
+    else if (user) await endAllSessions(services, user.id);
     else if (!query.next) {
       throw new HttpError(401, "Send the refresh token (body or gp_refresh cookie) or an access token", {
         headers: { "WWW-Authenticate": 'Bearer realm="gridpulse"' },

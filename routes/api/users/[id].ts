@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Uuid } from "../../../domain/common.ts";
 import { User, UserPatch } from "../../../domain/user.ts";
 import { hashPassword } from "../../../auth/passwords.ts";
+import { sessionsEnded } from "../../../auth/sessions.ts";
 import type { Services } from "../../../core/services.ts";
 import { activeAdmins, deleteUser, updateUser, userById } from "../../../stores/postgres/repos/users.ts";
 import { audit } from "../../../api/audit.ts";
@@ -55,7 +56,14 @@ export const { handler, openapi } = route({
       active: body.active,
     });
     if (!changed) throw notFound("user", params.id);
-    await audit(services, user, { action: "update", entity: "user", entityId: params.id, ...changed });
+    sessionsEnded(services, changed.endedSessions);
+    await audit(services, user, {
+      action: "update",
+      entity: "user",
+      entityId: params.id,
+      before: changed.before,
+      after: changed.after,
+    });
     return changed.after;
   }),
   DELETE: operation({
@@ -68,6 +76,12 @@ export const { handler, openapi } = route({
     await keepAnAdmin(services, params.id, true);
     const deleted = await deleteUser(services.sql, params.id);
     if (!deleted) throw notFound("user", params.id);
-    await audit(services, user, { action: "delete", entity: "user", entityId: params.id, before: deleted });
+    sessionsEnded(services, deleted.endedSessions);
+    await audit(services, user, {
+      action: "delete",
+      entity: "user",
+      entityId: params.id,
+      before: deleted.user,
+    });
   }),
 });

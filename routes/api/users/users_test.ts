@@ -22,12 +22,15 @@ for (const backend of pgBackends()) {
           body: { username: "grace", password: "a long password" },
         });
         assert.equal(login.status, 200);
-        await login.body?.cancel();
+        const { accessToken } = await login.json();
+        assert.equal((await api.request("GET", "/api/auth/me", { token: accessToken })).status, 200);
         const changed = await api.json("PATCH", `/api/users/${id}`, {
           as: "admin",
           body: { role: "operator", active: false },
         });
         assert.deepEqual([changed.role, changed.active], ["operator", false]);
+        // deactivated (and with another role): the access token from before is refused at once
+        await api.problem("GET", "/api/auth/me", 401, { token: accessToken });
         const refused = await api.request("POST", "/api/auth/token", {
           body: { username: "grace", password: "a long password" },
         });

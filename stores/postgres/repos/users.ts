@@ -5,6 +5,7 @@
  */
 import type { Sql } from "../client.ts";
 import { type Entity, fromRow } from "./crud.ts";
+import { endUserSessions } from "./refresh_tokens.ts";
 
 /** A user row without its password hash. */
 export type UserRow = Entity & { id: string; username: string; role: string; active: boolean };
@@ -67,12 +68,15 @@ export async function anyAdmin(sql: Sql): Promise<boolean> {
   return row.found as boolean;
 }
 
-/** Changes a user; returns it before and after, or undefined when there is no such user. */
+/**
+ * Changes a user; returns it before and after and the sessions the change ended, or undefined when there
+ * is no such user.
+ */
 export function updateUser(
   sql: Sql,
   id: string,
   patch: { passwordHash?: string; role?: string; active?: boolean },
-): Promise<{ before: UserRow; after: UserRow } | undefined> {
+): Promise<{ before: UserRow; after: UserRow; endedSessions: string[] } | undefined> {
   return sql.begin(async (tx) => {
     const [before] = await tx`select ${tx(PUBLIC_COLUMNS)} from users where id = ${id} for update`;
     if (!before) return undefined;
@@ -83,18 +87,26 @@ export function updateUser(
         active = coalesce(${patch.active ?? null}, active),
         updated_at = now()
       where id = ${id} returning ${tx(PUBLIC_COLUMNS)}`;
-    // a new password, role or deactivation ends every session of the user
+    // a new password, role or deactivation ends every session of the user, access tokens included
+    let endedSessions: string[] = [];
     if (patch.passwordHash || patch.role || patch.active === false) {
       await tx`update refresh_tokens set revoked_at = now() where user_id = ${id} and revoked_at is null`;
+      endedSessions = await endUserSessions(tx, id);
     }
-    return { before: fromRow(before) as UserRow, after: fromRow(after) as UserRow };
-  }) as Promise<{ before: UserRow; after: UserRow } | undefined>;
+    return { before: fromRow(before) as UserRow, after: fromRow(after) as UserRow, endedSessions };
+  }) as Promise<{ before: UserRow; after: UserRow; endedSessions: string[] } | undefined>;
 }
 
-/** Deletes a user (and, by cascade, their tokens); returns it, or undefined. */
-export async function deleteUser(sql: Sql, id: string): Promise<UserRow | undefined> {
-  const [row] = await sql`delete from users where id = ${id} returning ${sql(PUBLIC_COLUMNS)}`;
-  return row ? fromRow(row) as UserRow : undefined;
+/** Deletes a user (and, by cascade, their tokens), ending their sessions; returns it, or undefined. */
+export function deleteUser(
+  sql: Sql,
+  id: string,
+): Promise<{ user: UserRow; endedSessions: string[] } | undefined> {
+  return sql.begin(async (tx) => {
+    const endedSessions = await endUserSessions(tx, id);
+    const [row] = await tx`delete from users where id = ${id} returning ${tx(PUBLIC_COLUMNS)}`;
+    return row ? { user: fromRow(row) as UserRow, endedSessions } : undefined;
+  }) as Promise<{ user: UserRow; endedSessions: string[] } | undefined>;
 }
 
 /** How many active admins there are (the last one cannot be demoted, deactivated or deleted). */
