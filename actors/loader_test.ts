@@ -5,6 +5,7 @@ import { appendRow, type SinkRows } from "./sink.ts";
 import { snapshotsSink } from "./sinks/snapshots.ts";
 import { insertPlant } from "./testing.ts";
 import { insertVen } from "./ven/testing.ts";
+import { insertMeter, insertSite } from "./site/testing.ts";
 
 for (const backend of pgBackends()) {
   Deno.test(`loadSpecs() marks only plants without a snapshot or any stored reading as noReadings (${backend})`, () =>
@@ -34,6 +35,26 @@ for (const backend of pgBackends()) {
       const specs = await loadSpecs(sql, "ven", [fresh, reported]);
       const flags = Object.fromEntries(specs.map((s) => [s.id, s.noReadings ?? false]));
       assert.deepEqual(flags, { [fresh]: true, [reported]: false });
+    }));
+
+  Deno.test(`loadSpecs() marks only sites none of whose meters has a stored measurement as noReadings (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const fresh = await insertSite(sql);
+      await insertMeter(sql, fresh);
+      const reported = await insertSite(sql);
+      const reportedMeter = await insertMeter(sql, reported);
+      await sql`insert into measurements (entity_type, entity_id, site_id, ts, metric, value, unit)
+                values ('meter', ${reportedMeter}, ${reported}, '2020-01-01T00:00:00Z', 'power', 1, 'kW')`;
+      // a meter that reported at another site, then moved here
+      const elsewhere = await insertSite(sql);
+      const moved = await insertSite(sql);
+      const movedMeter = await insertMeter(sql, elsewhere);
+      await sql`insert into measurements (entity_type, entity_id, site_id, ts, metric, value, unit)
+                values ('meter', ${movedMeter}, ${elsewhere}, '2020-01-01T00:00:00Z', 'power', 1, 'kW')`;
+      await sql`update meters set site_id = ${moved} where id = ${movedMeter}`;
+      const specs = await loadSpecs(sql, "site", [fresh, reported, moved]);
+      const flags = Object.fromEntries(specs.map((s) => [s.id, s.noReadings ?? false]));
+      assert.deepEqual(flags, { [fresh]: true, [reported]: false, [moved]: false });
     }));
 
   Deno.test(`a complete snapshot is written, confirmed and restored as complete once (${backend})`, () =>

@@ -49,14 +49,14 @@ const COLUMNS = [
 ] as const;
 
 /**
- * Of `ids`, the entities without a single stored reading in `source` (one primary-key probe each): an
- * actor loaded now sees every reading of such an entity, so even its first rollup buckets are exact and
- * need no recompute. Readings a crashed owner committed later were not acknowledged, so they are
- * delivered again, to the new actor.
+ * Of `ids`, the entities without a single stored reading in `source` (one index probe each: the column
+ * must lead an index): an actor loaded now sees every reading of such an entity, so even its first rollup
+ * buckets are exact and need no recompute. Readings a crashed owner committed later were not
+ * acknowledged, so they are delivered again, to the new actor.
  */
 export async function idsWithoutReadings(
   sql: Sql,
-  source: RollupSource,
+  source: Pick<RollupSource, "table" | "entityColumn">,
   ids: string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();

@@ -34,8 +34,9 @@ export type { SiteState };
 
 type Message = SiteMeasurement | HostMessage<SiteConfig>;
 
-function create(id: string, config: SiteConfig, ctx: ActorContext): Step<SiteState> {
+function create(id: string, config: SiteConfig, ctx: ActorContext, start?: ActorStart): Step<SiteState> {
   const state: SiteState = { id, config, startedAt: ctx.now(), meters: {}, alerts: {} };
+  if (start?.noReadings) state.noReadings = true;
   return { state, effects: Object.keys(config.meters).map((m) => gapTimer(state, m)) };
 }
 

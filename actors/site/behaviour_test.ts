@@ -241,3 +241,33 @@ Deno.test("site actor change events (reading, meter alerts) are domain/live.ts C
   }
   await h.stop();
 });
+
+Deno.test("site actor: a site with no stored measurement writes even its meters' first buckets exact, and its snapshot does not say so", async () => {
+  for (const noReadings of [true, false]) {
+    const h = hostHarness();
+    await h.host.handle({
+      type: "assign",
+      req: 1,
+      shard: 0,
+      actors: [{ ...siteSpec(SITE, fourMeters()), ...(noReadings ? { noReadings: true as const } : {}) }],
+      unsubscribe: [],
+    });
+    const session = h.sessions.get("test-shard-0")!;
+    const minute = Math.floor(h.clock.now() / 60_000) * 60_000;
+    for (const [ts, value] of [[minute - 30_000, 4], [minute - 20_000, 6], [minute + 1_000, 1]]) {
+      session.deliver(meterTopic(SITE, CONS), power(ts, value));
+    }
+    const first = h.rows("rollups").filter((r) => r.width === "1m" && r.bucket === minute - 60_000);
+    assert.deepEqual(
+      first.map((r) => ({ entity: r.entity_id, exact: r.exact, count: r.count })),
+      [{ entity: CONS, exact: noReadings, count: 2 }],
+      noReadings ? "trusted" : "without the flag the first bucket is recomputed",
+    );
+    h.advance(6_000);
+    h.host.flush();
+    const snapshot = h.batches.flatMap((b) => b.sinks.actor_snapshots?.columns.state ?? []).at(-1);
+    assert.ok(snapshot, "a snapshot was written");
+    assert.equal("noReadings" in JSON.parse(String(snapshot)), false);
+    await h.stop();
+  }
+});

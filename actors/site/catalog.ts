@@ -9,7 +9,7 @@ import { topics } from "../../domain/telemetry.ts";
 import type { Sql } from "../../stores/postgres/client.ts";
 import type { Catalog } from "../kind.ts";
 import { type Sink, typedArray } from "../sink.ts";
-import type { RollupSource } from "../sinks/rollups.ts";
+import { idsWithoutReadings, type RollupSource } from "../sinks/rollups.ts";
 import { configuredRule, loadAlertRules } from "../rule_rows.ts";
 import {
   FREQUENCY_SECONDS,
@@ -128,4 +128,22 @@ export const siteCatalog: Catalog<SiteConfig> = {
   wildcards: [topics.siteMeters("+")],
   rollupSource: meterRollupSource,
   alertOwnerColumn: "site_id",
+  withoutReadings: sitesWithoutReadings,
 };
+
+/**
+ * Of `ids`, the sites with no measurement stored, neither under the site nor for any of its meters (a
+ * meter moved here from another site may have some): their actors see every reading of their meters,
+ * so even the first rollup buckets are exact (loader.ts). Index probes: `measurements_site_ts`, and the
+ * primary key per meter.
+ */
+async function sitesWithoutReadings(sql: Sql, ids: string[]): Promise<Set<string>> {
+  const quiet = await idsWithoutReadings(sql, { table: "measurements", entityColumn: "site_id" }, ids);
+  if (quiet.size === 0) return quiet;
+  const rows = await sql<{ site_id: string }[]>`
+    select distinct mt.site_id::text as site_id from meters mt
+    where mt.site_id = any(${typedArray([...quiet], "uuid")}::uuid[])
+      and exists (select 1 from measurements m where m.entity_id = mt.id)`;
+  for (const row of rows) quiet.delete(row.site_id);
+  return quiet;
+}

@@ -117,7 +117,7 @@ export function onMeasurement(state: SiteState, m: SiteMeasurement, ctx: ActorCo
   }];
   const previous: MeterState = state.meters[m.meterId] ?? { metrics: {} };
   const before: MetricState = previous.metrics[m.metric] ??
-    { baseline: emptyBaseline(), lastTs: 0, rules: {}, rollup: emptyRollups() };
+    { baseline: emptyBaseline(), lastTs: 0, rules: {}, rollup: emptyRollups(state.noReadings) };
   const inOrder = m.ts > before.lastTs;
   const rolled = addReading(before.rollup, m.ts, m.value, inOrder);
   effects.push(...rollupWrites("meter", m.meterId, m.metric, rolled.rows));

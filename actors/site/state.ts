@@ -38,6 +38,11 @@ export interface SiteState {
   meters: Record<string, MeterState>;
   /** Open alerts of the site's meters, by dedupe key (keys end with the meter id). */
   alerts: OpenAlerts;
+  /**
+   * Created with no measurement of the site stored: it sees every reading of its meters, so their first
+   * rollup buckets are exact. Not in the snapshot.
+   */
+  noReadings?: true;
 }
 
 /** The `measurements` sink. */
