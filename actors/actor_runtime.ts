@@ -227,7 +227,7 @@ export class RuntimeCore implements ActorRuntime {
       for (const topic of kindModule(kind).behaviour.topics(id)) topics.add(topic);
     }
     await this.#p.services.sql`delete from actor_snapshots where actor_key = ${key}`;
-    if (this.#catchAll) await this.#record.forget(key);
+    await this.#record.forget(key);
     await this.#p.services.cache.delete(keys.actor(kind, id)).catch(() => {});
   }
 
@@ -391,7 +391,8 @@ export class RuntimeCore implements ActorRuntime {
         for (const wake of waiters) wake(true);
       }
     }
-    if (this.#catchAll) this.#record.note(keys, `${this.#p.settings.clientIdPrefix}-shard-${shard}`);
+    // kept with the catch-all off too: switched on later, it must not trust rows of actors removed meanwhile
+    this.#record.note(keys, `${this.#p.settings.clientIdPrefix}-shard-${shard}`);
   }
 
   /** The specs of every registered actor of `shards`, grouped by shard, fresh from the database. */

@@ -12,11 +12,10 @@
  * - one for an unknown id is recorded as rejected ("unknown plant id") through the writer and
  *   acknowledged after that commit.
  *
- * Cost, measured on the development machine (CPU per message, bench/ingest.ts and a Mosquitto-only
- * probe): the second delivery costs Mosquitto 7-9 µs (26-28 µs instead of 19 µs with 64 shard
- * sessions; subscribing at QoS 0 saves nothing measurable), and the main isolate 4-5 µs to parse and
- * acknowledge: about 10% of everything a message costs end to end. `catchAll: false` turns it off
- * where devices are trusted to use registered ids; shard hosts then record unknown ids themselves.
+ * Cost (`deno task bench`, CPU per stored reading, bench/README.md): the second delivery costs Mosquitto
+ * 2.3-2.8 µs and the main isolate 1.5-2 µs to parse and acknowledge, about 10% of everything a reading
+ * costs end to end (subscribing at QoS 0 is slower, not faster). `catchAll: false` turns it off where
+ * devices are trusted to use registered ids; shard hosts then record unknown ids themselves.
  * @module
  */
 import type { Clock } from "../core/clock.ts";

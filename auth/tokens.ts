@@ -2,9 +2,10 @@
  * Access and refresh tokens. The access token is a short-lived JWT (HS256, {@linkcode ACCESS_TTL_S})
  * checked without a database round trip, naming its session (`sid`): a session ended by logout (or by a
  * reuse, a password, role or deactivation change) refuses it at once (sessions.ts). The refresh token is
- * an opaque random string, stored as its SHA-256 hash, single use (rotated on every refresh, reuse revokes
- * the user's tokens) and revoked by logout. The signing secret is `JWT_SECRET`, or one generated on first start and kept in the
- * `settings` table so that tokens survive restarts and work on every instance.
+ * an opaque random string, stored as its SHA-256 hash, single use (rotated on every refresh, reuse
+ * revokes the user's tokens) and revoked by logout. The signing secret is `JWT_SECRET`, or one generated
+ * on first start and kept in the `settings` table so that tokens survive restarts and work on every
+ * instance.
  *
  * @example
  * ```ts
@@ -24,8 +25,8 @@ import {
   revokeRefreshToken,
   revokeUserTokens,
 } from "../stores/postgres/repos/refresh_tokens.ts";
-import { sessionEnded, sessionsEnded } from "./sessions.ts";
 import { userById } from "../stores/postgres/repos/users.ts";
+import { sessionEnded, sessionsEnded } from "./sessions.ts";
 
 /** Access token lifetime: 15 minutes. */
 export const ACCESS_TTL_S = ACCESS_TOKEN_TTL_S;
