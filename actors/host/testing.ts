@@ -89,6 +89,8 @@ export interface HostHarness {
   commitAll(): Promise<void>;
   /** Moves the clock in steps of the host's timer tick, so timers fire as they would in a worker. */
   advance(ms: number): void;
+  /** Lets a snapshot interval pass and returns the state of the last snapshot posted (parsed), if any. */
+  lastSnapshot(): Record<string, unknown> | undefined;
   stop(): Promise<void>;
 }
 
@@ -155,6 +157,12 @@ export function hostHarness(options: { start?: number; settings?: Partial<HostSe
     advance(ms: number) {
       const step = settings.timerTickMs;
       for (let left = ms; left > 0; left -= step) clock.advance(Math.min(step, left));
+    },
+    lastSnapshot() {
+      this.advance(settings.snapshotIntervalMs + settings.timerTickMs);
+      host.flush();
+      const state = batches.flatMap((b) => b.sinks.actor_snapshots?.columns.state ?? []).at(-1);
+      return state === undefined ? undefined : JSON.parse(String(state));
     },
     async stop() {
       // A stopping host waits for its last batches: keep committing until it is done.
