@@ -27,10 +27,10 @@ export class LoginThrottledError extends Error {
 
 const limiters = new WeakMap<Services, LoginLimiter>();
 
-/** The failed-login counter of these services (one per running app). */
+/** The failed-login counter of these services (kept in their database: shared by every instance). */
 export function loginLimiter(services: Services): LoginLimiter {
   let limiter = limiters.get(services);
-  if (!limiter) limiters.set(services, limiter = new LoginLimiter());
+  if (!limiter) limiters.set(services, limiter = new LoginLimiter(services.sql));
   return limiter;
 }
 
@@ -46,17 +46,16 @@ export async function login(
   credentials: { username: string; password: string; address: string },
 ): Promise<IssuedTokens> {
   const { username, password, address } = credentials;
-  const limiter = loginLimiter(services);
-  const wait = limiter.retryAfterSeconds(username, address);
-  if (wait > 0) throw new LoginThrottledError(wait);
+  // counted as a failure from here until the password proves right
+  const attempt = await loginLimiter(services).begin(username, address);
+  if (attempt.retryAfterSeconds > 0) throw new LoginThrottledError(attempt.retryAfterSeconds);
   const user = await userForLogin(services.sql, username);
   const ok = await verifyPassword(password, user?.passwordHash);
   if (!ok || !user?.active) {
-    limiter.fail(username, address);
     services.log.info("sign-in refused", { username, address });
     throw new TokenError("Wrong username or password");
   }
-  limiter.succeed(username, address);
+  await attempt.succeeded();
   await touchLogin(services.sql, user.id);
   return issueTokens(services, { id: user.id, username: user.username, role: user.role as Role });
 }
