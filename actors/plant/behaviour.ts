@@ -18,7 +18,7 @@ import {
   resizeBaseline,
 } from "../detectors/baseline.ts";
 import type { ThresholdState } from "../detectors/threshold.ts";
-import { gapDeadline, isGap } from "../detectors/gap.ts";
+import { gapDeadlineSince, isGap } from "../detectors/gap.ts";
 import { applyAlertCommand, type OpenAlerts, raiseAlert, resolveAlert } from "../alerts.ts";
 import { judge, type Limit } from "../detection.ts";
 import {
@@ -318,8 +318,9 @@ function onConfigure(state: PlantState, config: PlantConfig, ctx: ActorContext):
 function deadlineOf(state: PlantState): number | undefined {
   const { config } = state;
   if (!config.detection.gap.enabled || config.status !== "online") return undefined;
-  return gapDeadline(
-    state.lastSeenAt ?? state.startedAt,
+  return gapDeadlineSince(
+    state.lastSeenAt,
+    state.startedAt,
     config.expectedIntervalS,
     config.detection.gap.factor,
   );

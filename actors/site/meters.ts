@@ -9,7 +9,7 @@ import { sensorType } from "../../domain/live.ts";
 import { keys, TTL } from "../../stores/cache/cache.ts";
 import { type AlertEntity, raiseAlert, resolveAlert } from "../alerts.ts";
 import { addToBaseline, baselineValue, emptyBaseline } from "../detectors/baseline.ts";
-import { gapDeadline, isGap } from "../detectors/gap.ts";
+import { gapDeadlineSince, isGap } from "../detectors/gap.ts";
 import { judge, type Limit } from "../detection.ts";
 import type { ActorContext, Effect, Step } from "../kind.ts";
 import { addReading, emptyRollups } from "../rollup.ts";
@@ -39,8 +39,8 @@ export const meterEntity = (siteId: string, meterId: string): AlertEntity => ({
 export function meterDeadline(state: SiteState, meterId: string): number | undefined {
   const meter = state.config.meters[meterId];
   if (!meter?.detection.gap.enabled || state.alerts[alertKeys.gap(meterId)]) return undefined;
-  const seen = state.meters[meterId]?.lastSeenAt ?? state.startedAt;
-  return gapDeadline(seen, meter.expectedIntervalS, meter.detection.gap.factor);
+  const seen = state.meters[meterId]?.lastSeenAt;
+  return gapDeadlineSince(seen, state.startedAt, meter.expectedIntervalS, meter.detection.gap.factor);
 }
 
 /** (Re)arms the meter's gap timer, or cancels it. */

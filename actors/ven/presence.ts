@@ -7,7 +7,7 @@
  * @module
  */
 import { raiseAlert, resolveAlert } from "../alerts.ts";
-import { gapDeadline, isGap } from "../detectors/gap.ts";
+import { gapDeadlineSince, isGap } from "../detectors/gap.ts";
 import type { ActorContext, Effect, Step } from "../kind.ts";
 import { OFFLINE_KEY } from "./config.ts";
 import type { VenStatusMessage } from "./decode.ts";
@@ -20,8 +20,9 @@ const entity = (state: VenState) => ({ kind: "ven" as const, id: state.id, venId
 export function deadlineOf(state: VenState): number | undefined {
   const { config } = state;
   if (!config.detection.gap.enabled || state.status === "offline") return undefined;
-  return gapDeadline(
-    state.lastSeenAt ?? state.startedAt,
+  return gapDeadlineSince(
+    state.lastSeenAt,
+    state.startedAt,
     config.expectedIntervalS,
     config.detection.gap.factor,
   );
