@@ -4,7 +4,7 @@ import { systemClock } from "../core/clock.ts";
 import { topics } from "../domain/telemetry.ts";
 import { createMqttPublisher } from "../mqtt/publisher.ts";
 import { MqttSession } from "../mqtt/session.ts";
-import { testBroker, uniqueClientPrefix } from "../mqtt/testing.ts";
+import { privateBroker, uniqueClientPrefix } from "../mqtt/testing.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
 import { CatchAll } from "./catch_all.ts";
 import type { Batch } from "./protocol.ts";
@@ -12,7 +12,7 @@ import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_t
 import { type FakeDocuments, fakeDocuments, insertPlant } from "./testing.ts";
 
 Deno.test("CatchAll holds the only copy of a message for an actor not subscribed yet, publishes it again once it is, and records it as unknown if the actor is removed first", async () => {
-  const broker = await testBroker();
+  const broker = await privateBroker();
   const prefix = uniqueClientPrefix("ca");
   const late = crypto.randomUUID();
   const removed = crypto.randomUUID();
@@ -81,7 +81,7 @@ Deno.test("CatchAll holds the only copy of a message for an actor not subscribed
 for (const backend of pgBackends()) {
   Deno.test(`after a restart, telemetry published while GridPulse was down reaches its actors, also one added meanwhile; only an unknown id is a dead letter (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
-      const broker = await testBroker();
+      const broker = await privateBroker();
       const prefix = uniqueClientPrefix("cr");
       const old = await insertPlant(sql);
       const t0 = Date.now() - 60_000;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../core/log.ts";
 import { topics } from "../domain/telemetry.ts";
 import { createMqttPublisher } from "../mqtt/publisher.ts";
-import { testBroker, uniqueClientPrefix } from "../mqtt/testing.ts";
+import { privateBroker, uniqueClientPrefix } from "../mqtt/testing.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
 import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_testing.ts";
 import { insertPlant } from "./testing.ts";
@@ -10,7 +10,7 @@ import { insertPlant } from "./testing.ts";
 for (const backend of pgBackends()) {
   Deno.test(`a restart raises no gap alert for a plant that kept publishing while GridPulse was down, and one for a plant that did not, after the grace (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
-      const broker = await testBroker();
+      const broker = await privateBroker();
       const prefix = uniqueClientPrefix("gr");
       // reporting every second: a gap is 3 s of silence, and the grace after a start is also 3 s
       const kept = await insertPlant(sql, { expectedIntervalS: 1 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { keys } from "../stores/cache/cache.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
 import { freePort } from "../core/local_process.ts";
-import { testBroker } from "../mqtt/testing.ts";
+import { privateBroker, testBroker } from "../mqtt/testing.ts";
 import { StoreUnavailableError } from "../core/errors.ts";
 import { topics } from "../domain/telemetry.ts";
 import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_testing.ts";
@@ -11,7 +11,7 @@ import { type FakeDocuments, insertPlant } from "./testing.ts";
 for (const backend of pgBackends()) {
   Deno.test(`createRuntime() stores telemetry, opens a Spike alert and publishes live state (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
-      const broker = await testBroker();
+      const broker = await privateBroker(); // exact counts: no other test's telemetry;
       const plant = await insertPlant(sql, { detection: { baseline: { warmup: 5 } } });
       const rt = await startRuntime(sql, broker.url);
       try {
@@ -45,7 +45,7 @@ for (const backend of pgBackends()) {
 
   Deno.test(`runtime records telemetry for an unknown plant id as rejected with that reason (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
-      const broker = await testBroker();
+      const broker = await privateBroker(); // exact counts: no other test's telemetry;
       const plant = await insertPlant(sql);
       const rt = await startRuntime(sql, broker.url);
       try {

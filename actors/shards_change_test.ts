@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { topics } from "../domain/telemetry.ts";
 import { MqttSession } from "../mqtt/session.ts";
-import { MOSQUITTO_BIN, startMosquitto, uniqueClientPrefix } from "../mqtt/testing.ts";
-import { startEmbeddedBroker } from "../mqtt/broker.ts";
-import { silentLogger } from "../core/log.ts";
+import { hasMosquitto, privateBroker, uniqueClientPrefix } from "../mqtt/testing.ts";
 import { withTestDatabase } from "../stores/postgres/testing.ts";
 import { countReadings, purgeSessions, startRuntime, waitFor } from "./runtime_testing.ts";
 import { insertPlant } from "./testing.ts";
@@ -22,24 +20,6 @@ async function sessionKept(url: string, clientId: string): Promise<boolean> {
   await clean.close();
   return kept;
 }
-
-/**
- * A private broker (the shared one would carry other tests' telemetry to this runtime's catch-all, and
- * this test's to theirs): the embedded aedes, or a private Mosquitto.
- */
-async function privateBroker(kind: "aedes" | "mosquitto"): Promise<{ url: string; close(): Promise<void> }> {
-  if (kind === "mosquitto") return await startMosquitto();
-  const broker = await startEmbeddedBroker({ port: 0, log: silentLogger });
-  return { url: broker.url, close: () => broker.close() };
-}
-
-const hasMosquitto = (() => {
-  try {
-    return Deno.statSync(MOSQUITTO_BIN).isFile;
-  } catch {
-    return false;
-  }
-})();
 
 for (const kind of ["aedes", "mosquitto"] as const) {
   for (const [before, after] of [[4, 2], [2, 4]] as const) {

@@ -111,6 +111,28 @@ export async function testBroker(): Promise<{ url: string; close(): Promise<void
   return { url: broker.url, close: () => broker.close() };
 }
 
+/** Whether Mosquitto is installed (for tests that start a private one). */
+export const hasMosquitto: boolean = (() => {
+  try {
+    return Deno.statSync(MOSQUITTO_BIN).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * A private broker for a test whose runtime has a catch-all session: on the shared broker it would
+ * receive other tests' telemetry (and they this test's), so counts and dead letters would mix. `mosquitto`
+ * when it is installed (a private instance), else the embedded aedes; or the kind asked for.
+ */
+export async function privateBroker(
+  kind: "aedes" | "mosquitto" = hasMosquitto ? "mosquitto" : "aedes",
+): Promise<{ url: string; close(): Promise<void> }> {
+  if (kind === "mosquitto") return await startMosquitto();
+  const broker = await startEmbeddedBroker({ port: 0, log: silentLogger });
+  return { url: broker.url, close: () => broker.close() };
+}
+
 /** A unique prefix for client ids, so parallel tests on a shared broker never take over each other's sessions. */
 export function uniqueClientPrefix(name = "t"): string {
   return `gp-${name}-${crypto.randomUUID().slice(0, 8)}`;
