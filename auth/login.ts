@@ -11,6 +11,7 @@
 import type { Services } from "../core/services.ts";
 import type { Role } from "../domain/user.ts";
 import { touchLogin, userForLogin } from "../stores/postgres/repos/users.ts";
+import { pruneRefreshTokens } from "../stores/postgres/repos/refresh_tokens.ts";
 import { LoginLimiter } from "./login_limiter.ts";
 import { verifyPassword } from "./passwords.ts";
 import { type IssuedTokens, issueTokens, TokenError } from "./tokens.ts";
@@ -26,6 +27,10 @@ export class LoginThrottledError extends Error {
 }
 
 const limiters = new WeakMap<Services, LoginLimiter>();
+/** When these services last pruned expired refresh tokens and old ended sessions (epoch ms). */
+const prunedAt = new WeakMap<Services, number>();
+/** Pruning happens at a sign-in, at most this often per process. */
+export const PRUNE_INTERVAL_MS = 60 * 60_000;
 
 /** The failed-login counter of these services (kept in their database: shared by every instance). */
 export function loginLimiter(services: Services): LoginLimiter {
@@ -57,5 +62,12 @@ export async function login(
   }
   await attempt.succeeded();
   await touchLogin(services.sql, user.id);
+  if (Date.now() - (prunedAt.get(services) ?? 0) >= PRUNE_INTERVAL_MS) {
+    prunedAt.set(services, Date.now());
+    // every refresh adds a row: without this the table only grows
+    await pruneRefreshTokens(services.sql).catch((error) =>
+      services.log.warn("pruning expired refresh tokens failed", { error })
+    );
+  }
   return issueTokens(services, { id: user.id, username: user.username, role: user.role as Role });
 }

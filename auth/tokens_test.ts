@@ -120,6 +120,13 @@ for (const backend of pgBackends()) {
         await assert.rejects(verifyAccessToken(restarted, a2.accessToken), { message: /session has ended/ });
         assert.deepEqual(await verifyAccessToken(restarted, b.accessToken), ada);
 
+        // signing out with an older refresh token of a session ends the session, its current token too
+        const e = await issueTokens(s, ada);
+        const e2 = await refreshTokens(s, e.refreshToken);
+        await revokeToken(s, e.refreshToken);
+        await assert.rejects(refreshTokens(s, e2.refreshToken), TokenError);
+        await assert.rejects(verifyAccessToken(s, e2.accessToken), { message: /session has ended/ });
+
         await endAllSessions(s, ada.id); // "sign out everywhere"
         await assert.rejects(verifyAccessToken(s, b.accessToken), { message: /session has ended/ });
         const c = await issueTokens(s, ada);
@@ -141,7 +148,16 @@ for (const backend of pgBackends()) {
         "login checks the password and throttles repeated failures per user and address",
         async () => {
           await updateUser(sql, ada.id, { role: "operator" });
+          // what the first sign-in of a process prunes: a token expired 40 days ago, a day-old ended session
+          const old = crypto.randomUUID();
+          await sql`insert into refresh_tokens (user_id, token_hash, expires_at, session_id)
+                    values (${ada.id}, 'expired-long-ago', now() - interval '40 days', ${old})`;
+          await sql`insert into ended_sessions (session_id, ended_at) values (${old}, now() - interval '2 days')`;
           const tokens = await login(s, { username: "ada", password: "s3cret-pass", address: "a" });
+          const [{ left }] = await sql<{ left: number }[]>`
+            select (select count(*) from refresh_tokens where token_hash = 'expired-long-ago')::int +
+                   (select count(*) from ended_sessions where session_id = ${old})::int as left`;
+          assert.equal(left, 0, "pruned at the sign-in");
           assert.equal(tokens.user.role, "operator");
           for (let i = 0; i < 5; i++) {
             await assert.rejects(login(s, { username: "ada", password: "wrong", address: "b" }), TokenError);

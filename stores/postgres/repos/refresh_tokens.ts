@@ -80,18 +80,19 @@ export function redeemRefreshToken(
 }
 
 /**
- * Revokes the token with `tokenHash` and ends its session (a logout); returns its user and session, or
- * undefined when it is unknown.
+ * Ends the session of the token with `tokenHash` (a logout): every refresh token of the session is
+ * revoked, so an older token of it ends the session as well as the current one; returns its user and
+ * session, or undefined when the token is unknown.
  */
 export function revokeRefreshToken(
   sql: Sql,
   tokenHash: string,
 ): Promise<{ userId: string; sessionId: string } | undefined> {
   return sql.begin(async (tx) => {
-    const [row] = await tx`
-      update refresh_tokens set revoked_at = coalesce(revoked_at, now())
-      where token_hash = ${tokenHash} returning user_id, session_id`;
+    const [row] = await tx`select user_id, session_id from refresh_tokens where token_hash = ${tokenHash}`;
     if (!row) return undefined;
+    await tx`
+      update refresh_tokens set revoked_at = coalesce(revoked_at, now()) where session_id = ${row.session_id}`;
     await tx`insert into ended_sessions (session_id) values (${row.session_id}) on conflict do nothing`;
     return { userId: row.user_id as string, sessionId: row.session_id as string };
   }) as Promise<{ userId: string; sessionId: string } | undefined>;
