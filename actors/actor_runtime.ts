@@ -383,8 +383,11 @@ export class RuntimeCore implements ActorRuntime {
 
   /** `keys` are subscribed by `shard`'s session: known to the catch-all from now on, and recorded. */
   #markSubscribed(keys: Iterable<string>, shard: number): void {
+    const added: string[] = []; // already subscribed in this run (a reconfiguration, a worker restart): recorded
     for (const key of keys) {
+      if (this.#subscribed.has(key)) continue;
       this.#subscribed.add(key);
+      added.push(key);
       const waiters = this.#subscribedWaiters.get(key);
       if (waiters) {
         this.#subscribedWaiters.delete(key);
@@ -392,7 +395,7 @@ export class RuntimeCore implements ActorRuntime {
       }
     }
     // kept with the catch-all off too: switched on later, it must not trust rows of actors removed meanwhile
-    this.#record.note(keys, `${this.#p.settings.clientIdPrefix}-shard-${shard}`);
+    if (added.length > 0) this.#record.note(added, `${this.#p.settings.clientIdPrefix}-shard-${shard}`);
   }
 
   /** The specs of every registered actor of `shards`, grouped by shard, fresh from the database. */
