@@ -80,12 +80,16 @@ export class SubscriptionRecord {
     await this.#sql`delete from actor_subscriptions where actor_key = ${key}`;
   }
 
-  /** Writes what is queued, and stops retrying. */
+  /** Writes what is queued (a failure leaves the rest for the next start to treat as unrecorded). */
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retry);
     await this.#flushing;
-    if (this.#queue.size > 0) await this.#flush().catch(() => {});
+    try {
+      while (this.#queue.size > 0) await this.#flush();
+    } catch (error) {
+      this.#log.warn("recording shard subscriptions at stop failed", { error, queued: this.#queue.size });
+    }
   }
 
   #schedule(delayMs: number): void {

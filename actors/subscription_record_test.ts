@@ -47,6 +47,14 @@ for (const backend of pgBackends()) {
       await second.forget("plant:a");
       await second.close();
       assert.deepEqual((await rows()).map((r) => r.actor_key), ["plant:b", "ven:c"]);
+
+      // a stop right after noting more than one statement's worth writes all of it
+      const third = new SubscriptionRecord({ sql, log: silentLogger, clientIdPrefix: "gp" });
+      third.note(Array.from({ length: 2_500 }, (_, i) => `plant:n${i}`), "gp-shard-3");
+      await third.close();
+      const [{ n }] = await sql<{ n: number }[]>`
+        select count(*)::int as n from actor_subscriptions where client_id = 'gp-shard-3'`;
+      assert.equal(n, 2_500);
     }));
 }
 
