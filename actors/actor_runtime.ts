@@ -213,8 +213,7 @@ export class RuntimeCore implements ActorRuntime {
     id = id.toLowerCase();
     const key = `${kind}:${id}`;
     this.#subscribed.delete(key);
-    for (const wake of this.#subscribedWaiters.get(key) ?? []) wake(false);
-    this.#subscribedWaiters.delete(key);
+    this.#wakeWaiters(key, false);
     this.#reconciler.forget(kind, id);
     const entry = this.#registry.delete(kind, id);
     if (
@@ -381,6 +380,14 @@ export class RuntimeCore implements ActorRuntime {
     });
   }
 
+  /** Answers the `whenSubscribed` callers of `key`. */
+  #wakeWaiters(key: string, subscribed: boolean): void {
+    const waiters = this.#subscribedWaiters.get(key);
+    if (!waiters) return;
+    this.#subscribedWaiters.delete(key);
+    for (const wake of waiters) wake(subscribed);
+  }
+
   /** `keys` are subscribed by `shard`'s session: known to the catch-all from now on, and recorded. */
   #markSubscribed(keys: Iterable<string>, shard: number): void {
     const added: string[] = []; // already subscribed in this run (a reconfiguration, a worker restart): recorded
@@ -388,11 +395,7 @@ export class RuntimeCore implements ActorRuntime {
       if (this.#subscribed.has(key)) continue;
       this.#subscribed.add(key);
       added.push(key);
-      const waiters = this.#subscribedWaiters.get(key);
-      if (waiters) {
-        this.#subscribedWaiters.delete(key);
-        for (const wake of waiters) wake(true);
-      }
+      this.#wakeWaiters(key, true);
     }
     // kept with the catch-all off too: switched on later, it must not trust rows of actors removed meanwhile
     if (added.length > 0) this.#record.note(added, `${this.#p.settings.clientIdPrefix}-shard-${shard}`);

@@ -20,7 +20,7 @@
  */
 import type { Clock } from "../core/clock.ts";
 import type { Logger } from "../core/log.ts";
-import { RouteCache } from "./routes.ts";
+import { RouteCache, type Routed } from "./routes.ts";
 import type { TopicRoute } from "../domain/telemetry.ts";
 import { type InboundMessage, MqttSession } from "../mqtt/session.ts";
 import { Batcher } from "./host/batcher.ts";
@@ -126,15 +126,15 @@ export class CatchAll {
       this.#session.ack(message.seq);
       return;
     }
-    if (known === "pending") return this.#holdUntilSubscribed(message, routed!.key);
-    this.#reject(message);
+    if (known === "pending") return this.#holdUntilSubscribed(message, routed!);
+    this.#reject(message, routed?.route);
   }
 
   /** The only copy of a message for an actor not subscribed yet: published again once it is. */
-  #holdUntilSubscribed(message: InboundMessage, key: string): void {
+  #holdUntilSubscribed(message: InboundMessage, { key, route }: Routed): void {
     const payload = message.payload.slice(); // the read buffer is reused
     this.#o.whenSubscribed(key).then(async (subscribed) => {
-      if (!subscribed) return this.#reject({ ...message, payload }); // removed meanwhile: unknown now
+      if (!subscribed) return this.#reject({ ...message, payload }, route); // removed meanwhile: unknown now
       await this.#session.publish(message.topic, payload, { qos: 1 });
       this.counts.republished++;
       this.#session.ack(message.seq);
@@ -146,9 +146,8 @@ export class CatchAll {
     if (this.#session.pendingAcks >= this.#o.mailboxSize) this.#session.pause();
   }
 
-  #reject(message: InboundMessage): void {
+  #reject(message: InboundMessage, route: TopicRoute | undefined): void {
     this.counts.unknown++;
-    const route = this.#routes.get(message.topic)?.route;
     this.#batcher.reject({
       uid: crypto.randomUUID(),
       kind: route?.kind,

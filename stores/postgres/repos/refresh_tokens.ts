@@ -66,8 +66,7 @@ export function redeemRefreshToken(
     if (!row) return { outcome: "unknown" as const };
     const userId = row.user_id as string;
     if (row.replaced_by) {
-      await tx`update refresh_tokens set revoked_at = now() where user_id = ${userId} and revoked_at is null`;
-      return { outcome: "reused" as const, userId, endedSessions: await endUserSessions(tx, userId) };
+      return { outcome: "reused" as const, userId, endedSessions: await revokeUserTokensIn(tx, userId) };
     }
     if (row.revoked_at) return { outcome: "revoked" as const };
     if ((row.expires_at as Date).getTime() <= Date.now()) return { outcome: "expired" as const };
@@ -100,10 +99,13 @@ export function revokeRefreshToken(
 
 /** Revokes every live token of `userId` and ends their sessions; returns the sessions ended. */
 export function revokeUserTokens(sql: Sql, userId: string): Promise<string[]> {
-  return sql.begin(async (tx) => {
-    await tx`update refresh_tokens set revoked_at = now() where user_id = ${userId} and revoked_at is null`;
-    return await endUserSessions(tx, userId);
-  }) as Promise<string[]>;
+  return sql.begin((tx) => revokeUserTokensIn(tx, userId)) as Promise<string[]>;
+}
+
+/** {@linkcode revokeUserTokens} inside the caller's transaction (a reused token, a changed user). */
+export async function revokeUserTokensIn(tx: Tx, userId: string): Promise<string[]> {
+  await tx`update refresh_tokens set revoked_at = now() where user_id = ${userId} and revoked_at is null`;
+  return await endUserSessions(tx, userId);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Sql } from "../client.ts";
 import { type Entity, fromRow } from "./crud.ts";
-import { endUserSessions } from "./refresh_tokens.ts";
+import { endUserSessions, revokeUserTokensIn } from "./refresh_tokens.ts";
 
 /** A user row without its password hash. */
 export type UserRow = Entity & { id: string; username: string; role: string; active: boolean };
@@ -88,11 +88,9 @@ export function updateUser(
         updated_at = now()
       where id = ${id} returning ${tx(PUBLIC_COLUMNS)}`;
     // a new password, role or deactivation ends every session of the user, access tokens included
-    let endedSessions: string[] = [];
-    if (patch.passwordHash || patch.role || patch.active === false) {
-      await tx`update refresh_tokens set revoked_at = now() where user_id = ${id} and revoked_at is null`;
-      endedSessions = await endUserSessions(tx, id);
-    }
+    const endedSessions = patch.passwordHash || patch.role || patch.active === false
+      ? await revokeUserTokensIn(tx, id)
+      : [];
     return { before: fromRow(before) as UserRow, after: fromRow(after) as UserRow, endedSessions };
   }) as Promise<{ before: UserRow; after: UserRow; endedSessions: string[] } | undefined>;
 }
