@@ -65,7 +65,9 @@ function Chart({ data }: { data: DashboardData }) {
 
 /** The fleet at a glance, live. */
 export default function Dashboard({ data }: PageProps<DashboardData, State>) {
-  const { interval } = WINDOWS[data.window];
+  // The chart may read coarser buckets than the window's own when many plants share the point budget.
+  const interval = data.chart.ok ? data.chart.value.interval : WINDOWS[data.window].interval;
+  const lines = data.plants.ok ? data.plants.value.length : 0;
   return (
     <>
       <PageHead title="Dashboard" lead="Fleet output, anomalies and alerts as they happen.">
@@ -80,6 +82,7 @@ export default function Dashboard({ data }: PageProps<DashboardData, State>) {
               MW per plant,{" "}
               {interval === "raw" ? "every reading" : `${interval} averages`}; red dots are spikes and
               threshold breaches.
+              {data.activePlants > lines && ` The ${lines} newest of ${data.activePlants} active plants.`}
             </p>
           </div>
           <LiveStatus />

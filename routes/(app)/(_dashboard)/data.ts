@@ -6,8 +6,7 @@
  */
 import type { Services } from "../../../core/services.ts";
 import { alertSummary } from "../../../api/alerts.ts";
-import type { Interval } from "../../../domain/common.ts";
-import { INTERVAL_SECONDS } from "../../../domain/common.ts";
+import { type Interval, INTERVAL_SECONDS, INTERVALS } from "../../../domain/common.ts";
 import { alertRow, type LiveAlertRow } from "../../../components/live_events.ts";
 import { entityNames } from "../../../components/choices.ts";
 import { load, type Loaded } from "../../../components/load.ts";
@@ -35,11 +34,19 @@ export type WindowKey = keyof typeof WINDOWS;
 /** Rows in the recent alerts and readings tables. */
 export const RECENT_ROWS = 8;
 
+/** Most points the chart loads (all lines together): what a browser draws smoothly, and the page's size. */
+export const CHART_POINTS = 20_000;
+
+/** Most plant lines the chart draws (the newest registered plants first). */
+export const CHART_PLANTS = 500;
+
 /** Everything the dashboard renders. */
 export interface DashboardData {
   window: WindowKey;
   plants: Loaded<{ id: string; name: string; expectedIntervalS: number }[]>;
-  chart: Loaded<Omit<DashboardChartProps, "plants" | "windowMs">>;
+  /** Active plants in all; more than {@linkcode CHART_PLANTS} get no line. */
+  activePlants: number;
+  chart: Loaded<Omit<DashboardChartProps, "plants" | "windowMs"> & { interval: Interval }>;
   summary: FleetSummaryProps;
   alerts: Loaded<LiveAlertRow[]>;
   readings: Loaded<ReadingRow[]>;
@@ -57,20 +64,48 @@ function withGaps(points: [number, number][], stepMs: number): [number, number |
   return out;
 }
 
-async function chartData(services: Services, plantIds: string[], window: WindowKey, now: number) {
+type PlantLine = { id: string; name: string; expectedIntervalS: number };
+
+/**
+ * The finest interval, from the window's own, whose points for every line fit {@linkcode CHART_POINTS}:
+ * raw readings are estimated from each plant's expected interval, buckets from their width. Before,
+ * the chart read the window's interval and cut it at 20,000 points oldest first, so past about 140
+ * plants (24 h of 10-minute buckets) every line stopped hours before now.
+ */
+export function chartIntervals(plants: PlantLine[], window: WindowKey): Interval[] {
   const { ms, interval } = WINDOWS[window];
+  const candidates = INTERVALS.slice(INTERVALS.indexOf(interval));
+  const estimate = (i: Interval) =>
+    i === "raw"
+      ? plants.reduce((sum, p) => sum + Math.ceil(ms / (Math.max(1, p.expectedIntervalS) * 1000)) + 1, 0)
+      : plants.length * (Math.ceil(ms / (INTERVAL_SECONDS[i] * 1000)) + 1);
+  const first = candidates.findIndex((i) => estimate(i) <= CHART_POINTS);
+  return first === -1 ? candidates.slice(-1) : candidates.slice(first);
+}
+
+async function chartData(services: Services, plants: PlantLine[], window: WindowKey, now: number) {
+  const { ms } = WINDOWS[window];
   const start = new Date(now - ms);
-  const [readings, alerts] = await Promise.all([
-    telemetryReadings(services.sql, {
-      series: "plant",
-      start,
-      end: new Date(now + 60_000),
-      interval,
-      metric: "power_mw",
-    }, { limit: 20_000, offset: 0 }),
+  // The estimate can be low (plants reporting faster than expected): a coarser interval then, never a cut.
+  const readLines = async () => {
+    const intervals = chartIntervals(plants, window);
+    for (const [i, interval] of intervals.entries()) {
+      const readings = await telemetryReadings(services.sql, {
+        series: "plant",
+        start,
+        end: new Date(now + 60_000),
+        interval,
+        metric: "power_mw",
+      }, { limit: CHART_POINTS, offset: 0 });
+      if (readings.total <= CHART_POINTS || i === intervals.length - 1) return { interval, readings };
+    }
+    throw new Error("no interval to read"); // unreachable: chartIntervals returns at least one
+  };
+  const [{ interval, readings }, alerts] = await Promise.all([
+    readLines(),
     recentAlerts(services.sql, { since: start, entityKind: "plant" }, { limit: 500, offset: 0 }),
   ]);
-  const byPlant = new Map(plantIds.map((id) => [id, [] as [number, number][]]));
+  const byPlant = new Map(plants.map((p) => [p.id, [] as [number, number][]]));
   for (const r of readings.items) byPlant.get(r.deviceId)?.push([r.ts.getTime(), r.value]);
   const stepMs = interval === "raw" ? 60_000 : INTERVAL_SECONDS[interval] * 1000;
   const anomalies: Anomaly[] = [];
@@ -80,24 +115,23 @@ async function chartData(services: Services, plantIds: string[], window: WindowK
       anomalies.push({ ...a, plantId: a.plantId, value: a.value });
     }
   }
-  return { series: plantIds.map((id) => withGaps(byPlant.get(id)!, stepMs)), anomalies };
+  return { series: plants.map((p) => withGaps(byPlant.get(p.id)!, stepMs)), anomalies, interval };
 }
 
-type PlantLine = { id: string; name: string; expectedIntervalS: number };
-
-async function activePlants(services: Services): Promise<PlantLine[]> {
+async function readActivePlants(services: Services): Promise<{ lines: PlantLine[]; total: number }> {
   const rows = await listRows(services.sql, { table: "plants", orderBy: "registered_at" }, {
     equals: { active: true },
-    limit: 500,
+    limit: CHART_PLANTS,
     offset: 0,
   });
-  return rows.items
+  const lines = rows.items
     .map((p) => ({
       id: p.id as string,
       name: p.name as string,
       expectedIntervalS: p.expectedIntervalS as number,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
+  return { lines, total: rows.total };
 }
 
 /** The four figures: each plant's newest reading, unresolved alerts, the VEN network. */
@@ -150,13 +184,15 @@ export async function loadDashboard(
   window: WindowKey,
   now: number,
 ): Promise<DashboardData> {
-  const plants = await load(services, "plants", () => activePlants(services));
-  const list = plants.ok ? plants.value : [];
+  const active = await load(services, "plants", () => readActivePlants(services));
+  const plants: Loaded<PlantLine[]> = active.ok ? { ok: true, value: active.value.lines } : active;
+  const list = active.ok ? active.value.lines : [];
   const [chart, summary, [alerts, readings], names] = await Promise.all([
-    load(services, "plant output", () => chartData(services, list.map((p) => p.id), window, now)),
+    load(services, "plant output", () => chartData(services, list, window, now)),
     fleetSummary(services, list, now),
     recentRows(services, now),
     entityNames(services.sql).catch(() => ({})),
   ]);
-  return { window, plants, chart, summary, alerts, readings, names };
+  const activePlants = active.ok ? active.value.total : 0;
+  return { window, plants, activePlants, chart, summary, alerts, readings, names };
 }
