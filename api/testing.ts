@@ -17,11 +17,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { App } from "fresh";
 import type { ActorKind, Runtime, RuntimeStats } from "../actors/runtime.ts";
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
-import type { MqttPublisher, Services, State } from "../core/services.ts";
+import type { MqttPublisher, Services } from "../core/services.ts";
 import type { Role } from "../domain/user.ts";
 import { type AuthUser, signAccessToken } from "../auth/tokens.ts";
 import { MemoryCache } from "../stores/cache/memory/memory_cache.ts";
@@ -33,7 +32,7 @@ import {
 import { openTestDatabase, type PgBackend, type TestDatabase } from "../stores/postgres/testing.ts";
 import { insertUser } from "../stores/postgres/repos/users.ts";
 import { findOperation } from "./api_routes.ts";
-import { mapError } from "./errors.ts";
+import { webApp } from "../core/web_app.ts";
 
 /** A message the fake MQTT publisher was asked to send. */
 export interface Published {
@@ -189,12 +188,7 @@ export async function openApi(backend: PgBackend): Promise<ApiHarness> {
       await documents.check(),
     ],
   };
-  const app = new App<State>({ mapError });
-  app.use((ctx) => {
-    ctx.state.services = services;
-    return ctx.next();
-  });
-  await app.fsRoutes();
+  const app = await webApp(services);
   const handler = app.handler();
   const users = {} as Record<Role, AuthUser>;
   const tokens = {} as Record<Role, string>;

@@ -11,12 +11,11 @@
  */
 import autocannon from "autocannon";
 import { parseArgs } from "node:util";
-import { App } from "fresh";
-import { mapError } from "../api/errors.ts";
+import { webApp } from "../core/web_app.ts";
 import { signAccessToken } from "../auth/tokens.ts";
 import { loadConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
-import type { Services, State } from "../core/services.ts";
+import type { Services } from "../core/services.ts";
 import type { VenLiveState } from "../domain/live.ts";
 import { keys } from "../stores/cache/cache.ts";
 import { openCache, openDocuments } from "../stores/open.ts";
@@ -70,12 +69,7 @@ async function serve(): Promise<void> {
   }
   const user = await insertUser(sql, { username: "bench-viewer", passwordHash: "-", role: "viewer" });
   const token = await signAccessToken(services, { id: user.id, username: user.username, role: "viewer" });
-  const app = new App<State>({ mapError });
-  app.use((ctx) => {
-    ctx.state.services = services;
-    return ctx.next();
-  });
-  await app.fsRoutes();
+  const app = await webApp(services);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.handler());
   const stop = async () => {
     await server.shutdown();

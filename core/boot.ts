@@ -5,7 +5,8 @@
  * Prints one line per store saying which backend serves it, and the URL to open.
  * @module
  */
-import { App, build, staticFiles } from "fresh";
+import { type App, build } from "fresh";
+import { webApp } from "./web_app.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import type { Services, State } from "./services.ts";
@@ -17,7 +18,6 @@ import { openCache, openDocuments, openSeries } from "../stores/open.ts";
 import { isEmpty, populate } from "../population/run_all.ts";
 import { formatProgress } from "../population/progress.ts";
 import { startSimulator } from "../population/simulate.ts";
-import { mapError } from "../api/errors.ts";
 import { ensureAdminUser } from "../auth/bootstrap.ts";
 import { startAdrEventSweeper } from "../api/adr_events.ts";
 import { startEmbeddedBroker } from "../mqtt/broker.ts";
@@ -158,14 +158,7 @@ async function startMessaging(config: Config, log: Logger, print: Print, stack: 
 
 async function startWeb(services: Services, stack: Stack) {
   const { config } = services;
-  // mapError: validation, store and token errors become 4xx/503 problems instead of 500s.
-  const app = new App<State>({ mapError });
-  app.use(staticFiles());
-  app.use((ctx) => {
-    ctx.state.services = services;
-    return ctx.next();
-  });
-  await app.fsRoutes();
+  const app = await webApp(services, { staticFiles: true });
   await build();
   const server = Deno.serve({ port: config.port, hostname: config.host, onListen: () => {} }, app.handler());
   const closing = new AbortController();

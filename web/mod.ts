@@ -34,6 +34,7 @@ export {
 export { IS_BROWSER } from "./is_browser.ts";
 export { page, type PageInit, type PageResponse } from "./page.ts";
 export { staticFiles, type StaticFilesOptions } from "./static_files.ts";
+export { trailingSlashes } from "./trailing_slashes.ts";
 export type {
   HandlerFn,
   HandlerResult,

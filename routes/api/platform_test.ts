@@ -9,6 +9,22 @@ Deno.test("health, readiness, schema, docs, metrics and the live stream", async 
       assert.equal((await api.json("GET", "/api/health")).status, "ok");
       await api.problem("GET", "/api/health?verbose=1", 400);
     });
+    await t.step("seed 003's paths with a final slash are redirected (307) to the route", async () => {
+      for (const path of ["/api/health/", "/api/ready/", "/api/schema/", "/api/docs/"]) {
+        const res = await api.request("GET", path);
+        await res.body?.cancel();
+        assert.equal(res.status, 307, path);
+        const location = res.headers.get("location")!;
+        assert.equal(location, path.slice(0, -1));
+        const followed = await api.request("GET", location);
+        await followed.body?.cancel();
+        assert.equal(followed.status, 200, location);
+      }
+      const login = await api.request("POST", "/api/auth/token/", { body: { username: "x", password: "y" } });
+      await login.body?.cancel();
+      assert.equal(login.status, 307); // a client following it posts the same body to /api/auth/token
+      assert.equal(login.headers.get("location"), "/api/auth/token");
+    });
     await t.step(
       "ready lists the stores; locations only for a signed-in caller; 503 when a required one is down",
       async () => {
