@@ -49,3 +49,14 @@ export async function ingestionLog(
     totals: { accepted: summary.accepted, rejected: summary.rejected },
   };
 }
+
+/** Accepted and rejected messages per source over `[start, end)`, busiest source first. */
+export async function ingestionBySource(
+  sql: Sql,
+  query: Omit<IngestionLogQuery, "source">,
+): Promise<{ source: string; accepted: number; rejected: number }[]> {
+  return await sql<{ source: string; accepted: number; rejected: number }[]>`
+    select source, sum(accepted)::float8 as accepted, sum(rejected)::float8 as rejected
+    from ingestion_log where minute >= ${query.start} and minute < ${query.end}
+    group by source order by sum(accepted) + sum(rejected) desc, source`;
+}
