@@ -71,9 +71,13 @@ export default function RuntimeFigures({ stats: initial, everyMs }: RuntimeFigur
           id="rate"
           label="Messages/s"
           value={formatNumber(s.messagesPerSecond, 1)}
-          hint={`${
-            s.messagesAcked.toLocaleString("en-GB")
-          } acknowledged · ${s.messagesRejected} rejected · ${s.pendingAcks} pending`}
+          hint={
+            <>
+              {`${s.messagesAcked.toLocaleString("en-GB")} acknowledged · `}
+              <a href="/ingestion#rejected" data-rejected-link>{`${s.messagesRejected} rejected`}</a>
+              {` · ${s.pendingAcks} pending`}
+            </>
+          }
         />
       </section>
     </div>

@@ -270,20 +270,23 @@ export async function writeRollups(tx: Tx, s: SeededSeries): Promise<number> {
   return total;
 }
 
-/** Accepted messages per source and minute, from the stored series; rejected ones from the rejected events. */
+/**
+ * Accepted messages per source and minute, from the stored series; rejected ones from the rejected events.
+ * Sources are named as the writer names them (`mqtt:{actor kind}`: meters report through their site's actor).
+ */
 export async function writeIngestionLog(tx: Tx, s: SeededSeries, rejectedAt: number[]): Promise<number> {
   const from = iso(s.from);
   const to = iso(s.to);
   const rows = await tx`
     insert into ingestion_log (source, minute, accepted, rejected)
     select source, minute, count(*), 0 from (
-      select 'mqtt:plants' as source, date_trunc('minute', ts) as minute from meter_readings
+      select 'mqtt:plant' as source, date_trunc('minute', ts) as minute from meter_readings
         where plant_id = any(${s.plants}::uuid[]) and ts between ${from} and ${to}
       union all
-      select 'mqtt:meters', date_trunc('minute', ts) from measurements
+      select 'mqtt:site', date_trunc('minute', ts) from measurements
         where entity_id = any(${s.meters}::uuid[]) and ts between ${from} and ${to}
       union all
-      select 'mqtt:vens', date_trunc('minute', ts) from ven_telemetry
+      select 'mqtt:ven', date_trunc('minute', ts) from ven_telemetry
         where ven_id = any(${s.vens}::uuid[]) and ts between ${from} and ${to}
     ) m group by 1, 2
     on conflict (source, minute) do update set accepted = excluded.accepted
@@ -294,7 +297,7 @@ export async function writeIngestionLog(tx: Tx, s: SeededSeries, rejectedAt: num
     perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
   }
   for (const [minute, n] of perMinute) {
-    await tx`insert into ingestion_log (source, minute, accepted, rejected) values ('mqtt:plants', ${minute}, 0, ${n})
+    await tx`insert into ingestion_log (source, minute, accepted, rejected) values ('mqtt:plant', ${minute}, 0, ${n})
       on conflict (source, minute) do update set rejected = excluded.rejected`;
   }
   return rows.length;

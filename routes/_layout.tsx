@@ -9,6 +9,7 @@ const NAV: readonly [label: string, href: string][] = [
   ["Alerts", "/alerts"],
   ["VENs", "/vens"],
   ["Sites", "/sites"],
+  ["Ingestion", "/ingestion"],
   ["Audit", "/audit"],
   ["Architecture", "/architecture"],
 ];

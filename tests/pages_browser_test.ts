@@ -54,6 +54,7 @@ async function pagesOf(app: TestApp): Promise<[name: string, path: string][]> {
     ["operations", "/operations"],
     ["alerts", "/alerts"],
     ["audit", "/audit"],
+    ["ingestion", "/ingestion"],
     ["vens", "/vens"],
     ["ven", `/vens/${ven.id}?load=${ven.load_id}`],
     ["ven-new", "/vens/new"],
@@ -90,7 +91,7 @@ async function visit(
     });
     assert.match(await page.title(), / · GridPulse$/, path);
     assert.equal(await page.locator("h1").count(), 1, `${path} has one heading`);
-    assert.equal(await page.locator('nav[aria-label="Main"] a').count(), 9, path);
+    assert.equal(await page.locator('nav[aria-label="Main"] a').count(), 10, path);
     await page.waitForTimeout(200); // islands hydrate and open their feeds
     await screenshot(page, `${name}-1280`);
     await page.setViewportSize({ width: 375, height: 812 });

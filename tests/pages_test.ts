@@ -20,6 +20,7 @@ const LIST_PAGES = [
   "/operations",
   "/alerts",
   "/audit",
+  "/ingestion",
   "/vens",
   "/sites",
   "/architecture",
@@ -85,6 +86,7 @@ Deno.test("pages: every page renders for every role on an empty database, with e
       assert.match(await html(api, "/sites", "viewer"), /No portfolio yet/);
       assert.match(await html(api, "/operations", "viewer"), /No market signals in the last 24 hours/);
       assert.match(await html(api, "/audit", "viewer"), /for operators and administrators/);
+      assert.match(await html(api, "/ingestion", "viewer"), /No rejected messages/);
     });
     await t.step("write pages: 403 for viewers, forms for operators", async () => {
       for (const path of WRITE_PAGES) {

@@ -32,9 +32,17 @@ export interface NewDocument {
   [field: string]: unknown;
 }
 
-/** A query: equality on top-level fields, a timestamp range, newest first by default, paged. */
+/**
+ * A query: equality on top-level fields, a prefix on top-level string fields, a timestamp range, newest
+ * first by default, paged.
+ */
 export interface DocumentQuery {
   where?: Record<string, string | number | boolean | null>;
+  /**
+   * Top-level string fields that must start with the given text (case-sensitive; a field that is not a
+   * string never matches). Both backends answer it from an index on the field where one exists.
+   */
+  startsWith?: Record<string, string>;
   /** Inclusive lower bound on `timestamp`. */
   from?: Date;
   /** Exclusive upper bound on `timestamp`. */

@@ -101,6 +101,42 @@ export function documentsContract(open: () => Promise<DocumentsFixture>, label: 
     assert.equal(await s.count("market_signals", { from: at(30), where: { market: "day_ahead" } }), 0);
   });
 
+  test("documents.find() and count() take a prefix on string fields, case-sensitive and literal", async (s) => {
+    const event = (id: string, minute: number, reason: unknown, extra: Record<string, unknown> = {}) => ({
+      id,
+      timestamp: at(minute),
+      kind: "rejected",
+      reason,
+      ...extra,
+    });
+    await s.insert("telemetry_events", [
+      event("e1", 1, "mw: mw must be a number", { entityKind: "plant" }),
+      event("e2", 2, "mw: mw must be finite", { entityKind: "ven" }),
+      event("e3", 3, "ts: must be an ISO 8601 date-time"),
+      event("e4", 4, "MW: upper case"),
+      event("e5", 5, "a.* (literal)"),
+      event("e6", 6, 42),
+      event("e7", 7, "mw: mw must be a number", { entityKind: "plant" }),
+    ]);
+    const ids = async (query: Parameters<DocumentStore["find"]>[1]) =>
+      (await s.find("telemetry_events", query)).map((d) => d.id);
+    assert.deepEqual(await ids({ startsWith: { reason: "mw:" } }), ["e7", "e2", "e1"]);
+    assert.deepEqual(await ids({ startsWith: { reason: "mw:" }, where: { entityKind: "ven" } }), ["e2"]);
+    assert.deepEqual(await ids({ startsWith: { reason: "mw:" }, from: at(2), to: at(7) }), ["e2"]);
+    assert.deepEqual(await ids({ startsWith: { reason: "a.*" } }), ["e5"], "regex characters are literal");
+    assert.deepEqual(await ids({ startsWith: { reason: "a.", id: "e5" } }), ["e5"]);
+    assert.deepEqual(await ids({ startsWith: { reason: "4" } }), [], "a number is not a string");
+    assert.deepEqual(await ids({ startsWith: { reason: "" } }), ["e7", "e5", "e4", "e3", "e2", "e1"]);
+    assert.equal(await s.count("telemetry_events", { startsWith: { reason: "mw: mw must be" } }), 3);
+    assert.equal(
+      await s.count("telemetry_events", {
+        startsWith: { reason: "mw:" },
+        where: { reason: "mw: mw must be finite" },
+      }),
+      1,
+    );
+  });
+
   test("documents.count() counts matches of the same filters as find()", async (s) => {
     await s.insert("audit", Array.from({ length: 12 }, (_, i) => audit(i)));
     assert.equal(await s.count("audit"), 12);

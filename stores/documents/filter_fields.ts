@@ -1,7 +1,8 @@
 /**
  * The document fields the API filters on, per collection: both backends index exactly these (MongoDB
  * compound indexes with the timestamp, PostgreSQL expression indexes in migration 0010), so a filtered
- * "newest first" page never scans a whole collection.
+ * "newest first" page never scans a whole collection. (PostgreSQL indexes telemetry_events' `reason` and
+ * `topic` with `text_pattern_ops`, migration 0130, so the same index serves equality and a prefix.)
  * @module
  */
 import type { CollectionName } from "./documents.ts";
@@ -11,7 +12,7 @@ export const FILTER_FIELDS: Readonly<Record<CollectionName, readonly string[]>> 
   audit: ["action", "userId", "entity"],
   market_signals: ["market"],
   dispatch_log: ["market", "plantName"],
-  telemetry_events: ["kind", "entityId"],
+  telemetry_events: ["kind", "entityId", "entityKind", "reason", "topic"],
 };
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

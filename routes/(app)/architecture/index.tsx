@@ -21,8 +21,10 @@ interface ArchitectureData {
 
 const ROLES: Record<string, string> = {
   postgres: "System of record: plants, offers, alerts, the site hierarchy, VENs and ADR events, users, " +
-    "readings (time-partitioned) and their 1m–6h rollups",
-  documents: "Audit log, market signals, dispatch log, raw and rejected telemetry events",
+    "readings (one table per kind: plant readings, meter measurements, VEN telemetry) and their 1m–6h " +
+    "rollups, the ingestion log (accepted and rejected messages per source and minute)",
+  documents: "Audit log, market signals, dispatch log, and rejected telemetry (each message refused at " +
+    "ingestion, with why, kept 7 days; accepted telemetry is not stored here)",
   cache:
     "Live actor state, latest values (5 min), site dashboards (1 min), the change channel the pages stream",
   series: "A mirror of every reading for long-range analytics",
@@ -141,6 +143,10 @@ export default function ArchitecturePage({ data }: PageProps<ArchitectureData, S
         <p class="muted small">
           An actor acknowledges a message only after what it produced is committed, so a crash redelivers and
           duplicates nothing; the pages read live state from the cache and history from PostgreSQL.
+        </p>
+        <p class="muted small">
+          A message that fails validation or names an unknown id is not dropped: it is recorded as rejected,
+          with why. <a href="/ingestion">Ingestion</a> shows the rejected messages and the counts per source.
         </p>
       </section>
       <section class="card">

@@ -24,6 +24,14 @@ export function mongoFilter(query: Omit<DocumentQuery, "limit" | "offset" | "sor
     assertFieldName(field);
     filter[field === "id" ? "_id" : field] = field === "id" ? String(value) : value;
   }
+  const prefixes: MongoFilter[] = [];
+  for (const [field, prefix] of Object.entries(query.startsWith ?? {})) {
+    assertFieldName(field);
+    if (typeof prefix !== "string") throw new TypeError(`startsWith.${field} must be a string`);
+    // an anchored, case-sensitive regular expression without metacharacters is an index range scan
+    prefixes.push({ [field === "id" ? "_id" : field]: { $regex: `^${escapeRegExp(prefix)}` } });
+  }
+  if (prefixes.length > 0) filter.$and = prefixes;
   const range: Record<string, Date> = {};
   if (query.from) range.$gte = validDate(query.from, "from");
   if (query.to) range.$lt = validDate(query.to, "to");
@@ -82,6 +90,11 @@ export function toMongo(doc: NewDocument & { id: string }): MongoDocument {
 export function fromMongo(raw: MongoDocument): Document {
   const { _id, ...rest } = raw;
   return { ...rest, id: String(_id), timestamp: raw.timestamp };
+}
+
+/** `text` with every regular-expression metacharacter escaped, so it matches itself. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function validDate(date: Date, name: string): Date {

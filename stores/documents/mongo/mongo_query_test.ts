@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { COLLECTIONS } from "../documents.ts";
-import { fromMongo, mongoFilter, mongoIndexSpecs, mongoPage, mongoSort, toMongo } from "./mongo_query.ts";
+import {
+  escapeRegExp,
+  fromMongo,
+  mongoFilter,
+  mongoIndexSpecs,
+  mongoPage,
+  mongoSort,
+  toMongo,
+} from "./mongo_query.ts";
 
 const NOW = new Date("2026-01-26T12:00:00Z");
 
@@ -19,6 +27,19 @@ Deno.test("mongoFilter() maps equality, id to _id, the timestamp range, and hide
     },
   );
   assert.deepEqual(mongoFilter({}, NOW), { expiresAt: { $not: { $lte: NOW } } });
+});
+
+Deno.test("mongoFilter() writes a prefix as an anchored regular expression with its text escaped", () => {
+  assert.deepEqual(
+    mongoFilter({ where: { reason: "r" }, startsWith: { reason: "mw: (x.*", id: "a" } }, NOW),
+    {
+      reason: "r",
+      $and: [{ reason: { $regex: "^mw: \\(x\\.\\*" } }, { _id: { $regex: "^a" } }],
+      expiresAt: { $not: { $lte: NOW } },
+    },
+  );
+  assert.ok(new RegExp(`^${escapeRegExp("a+b[c]\\d$")}`).test("a+b[c]\\d$ and more"));
+  assert.throws(() => mongoFilter({ startsWith: { $where: "1" } }, NOW), TypeError);
 });
 
 Deno.test("mongoFilter() rejects operator injection and reserved fields with TypeError", () => {

@@ -41,6 +41,20 @@ export function pgWhere(query: Omit<DocumentQuery, "limit" | "offset" | "sort">,
       parts.push(`(body -> '${field}') = ${bind(JSON.stringify(value))}::text::jsonb`);
     } else throw new TypeError(`where.${field} must be a string, number, boolean or null`);
   }
+  for (const [field, prefix] of Object.entries(query.startsWith ?? {})) {
+    assertFieldName(field);
+    if (typeof prefix !== "string") throw new TypeError(`startsWith.${field} must be a string`);
+    // starts_with() is answered from a text_pattern_ops index on the expression (PostgreSQL 15+); ->> also
+    // turns numbers into text, so only a JSON string may match (as in MongoDB)
+    if (field === "id") parts.push(`starts_with(id, ${bind(prefix)})`);
+    else {
+      parts.push(
+        `(jsonb_typeof(body -> '${field}') = 'string' AND starts_with((body ->> '${field}'), ${
+          bind(prefix)
+        }))`,
+      );
+    }
+  }
   if (query.from) parts.push(`ts >= ${bind(validDate(query.from, "from"))}::timestamptz`);
   if (query.to) parts.push(`ts < ${bind(validDate(query.to, "to"))}::timestamptz`);
   return parts.join(" AND ");

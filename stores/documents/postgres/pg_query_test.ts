@@ -29,6 +29,18 @@ Deno.test("pgWhere() bounds the timestamp from inclusive, to exclusive", () => {
   assert.deepEqual(params, [from.toISOString(), to.toISOString()]);
 });
 
+Deno.test("pgWhere() writes a prefix as starts_with() on the indexed expression, on the id column for id", () => {
+  const params: unknown[] = [];
+  assert.equal(
+    pgWhere({ where: { reason: "x" }, startsWith: { reason: "mw:", id: "a" } }, params),
+    "(expires_at IS NULL OR expires_at > now()) AND (body ->> 'reason') = $1 AND " +
+      "(jsonb_typeof(body -> 'reason') = 'string' AND starts_with((body ->> 'reason'), $2)) AND starts_with(id, $3)",
+  );
+  assert.deepEqual(params, ["x", "mw:", "a"]);
+  assert.throws(() => pgWhere({ startsWith: { "a'b": "x" } }, []), TypeError);
+  assert.throws(() => pgWhere({ startsWith: { reason: 1 as unknown as string } }, []), TypeError);
+});
+
 Deno.test("pgWhere() rejects field names that are not plain identifiers", () => {
   assert.throws(() => pgWhere({ where: { "a'b": 1 } }, []), TypeError);
   assert.throws(() => pgWhere({ where: { "a.b": 1 } }, []), TypeError);

@@ -3,6 +3,7 @@ import { silentLogger } from "../../../core/log.ts";
 import { openTestDatabase, pgBackends, withTestDatabase } from "../../postgres/testing.ts";
 import { documentsContract } from "../documents_contract.ts";
 import { openPostgresDocuments } from "./postgres_documents.ts";
+import { pgFind } from "./pg_query.ts";
 
 for (const backend of pgBackends()) {
   documentsContract(async () => {
@@ -56,5 +57,30 @@ for (const backend of pgBackends()) {
       });
       const text = JSON.stringify(plan);
       assert.match(text, /doc_audit_action_ts/);
+    }));
+
+  Deno.test(`migration 0130 answers a reason's equality and prefix from one index (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const store = openPostgresDocuments({ sql, log: silentLogger, sweepIntervalMs: 0 });
+      await store.insert(
+        "telemetry_events",
+        Array.from({ length: 200 }, (_, i) => ({
+          timestamp: new Date(Date.now() - i * 1000),
+          kind: "rejected",
+          reason: `reason ${i % 20}`,
+        })),
+      );
+      await sql`analyze doc_telemetry_events`;
+      for (const query of [{ where: { reason: "reason 7" } }, { startsWith: { reason: "reason 1" } }]) {
+        const { text: statement, params } = pgFind("telemetry_events", { ...query, limit: 10 });
+        const plan = await sql.begin(async (tx) => {
+          await tx`set local enable_seqscan = off`;
+          return await tx.unsafe(`explain ${statement}`, params as never[]);
+        });
+        const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
+        assert.match(text, /doc_telemetry_events_reason_ts/, JSON.stringify(query));
+        assert.match(text, /Index Cond: \(+\(body ->> 'reason'/, "the reason bounds the index scan");
+      }
+      await store.close();
     }));
 }
