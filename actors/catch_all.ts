@@ -25,6 +25,7 @@ import type { TopicRoute } from "../domain/telemetry.ts";
 import { type InboundMessage, MqttSession } from "../mqtt/session.ts";
 import { Batcher } from "./host/batcher.ts";
 import type { Batch } from "./protocol.ts";
+import { deadLetterText } from "./payload.ts";
 
 /** Options for {@linkcode CatchAll}. */
 export interface CatchAllOptions {
@@ -154,7 +155,7 @@ export class CatchAll {
       id: route?.id,
       topic: message.topic,
       reason: route ? `unknown ${route.kind} id` : "unknown topic",
-      payload: new TextDecoder().decode(message.payload.subarray(0, 8 * 1024)),
+      payload: deadLetterText(message.payload, 8 * 1024),
       receivedAt: this.#o.clock.now(),
     });
     this.#batcher.message(this.#target, message.seq, route?.kind ?? "unknown", "rejected");

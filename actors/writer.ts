@@ -27,6 +27,7 @@ import { appendRows, type Sink, type SinkRows, typedArray } from "./sink.ts";
 import { Histogram } from "./metrics.ts";
 import { toChangeEvent } from "./change_event.ts";
 import { retry } from "../core/retry.ts";
+import { storableText } from "./payload.ts";
 
 /** Rejected events are kept a week (seed 003's `last_7_days` window). */
 export const REJECTED_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -228,9 +229,10 @@ export class Writer {
       timestamp: new Date(l.receivedAt),
       expiresAt: new Date(l.receivedAt + REJECTED_TTL_MS),
       kind: "rejected",
-      reason: l.reason,
-      topic: l.topic,
-      payload: l.payload,
+      // U+0000 cannot be stored: a letter that can never be stored would hold its batch's acks forever
+      reason: storableText(l.reason),
+      topic: storableText(l.topic),
+      payload: storableText(l.payload),
       entityKind: l.kind ?? null,
       entityId: l.id ?? null,
       shard: l.shard ?? null,

@@ -114,6 +114,11 @@ function mapPgError(err: PgError): HttpError | undefined {
       return new HttpError(422, `The values break the rule ${err.constraint_name ?? "of the table"}`, {
         cause: err,
       });
+    case "22021": // invalid byte sequence: a text value holds U+0000
+    case "22P05": // untranslatable character: a JSON value holds \u0000
+      return new HttpError(400, "Invalid value: a text holds U+0000 (NUL), which cannot be stored", {
+        cause: err,
+      });
     case "22P02":
     case "22003":
     case "22007":

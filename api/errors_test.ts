@@ -50,6 +50,8 @@ Deno.test("mapError() names the field of PostgreSQL constraint violations", () =
   )!;
   assert.equal(referenced.status, 409);
   assert.equal(mapError(pgError("22P02"))!.status, 400);
+  assert.match(mapError(pgError("22021"))!.message, /U\+0000/);
+  assert.equal(mapError(pgError("22P05"))!.status, 400);
   assert.equal(mapError(pgError("23502", { column_name: "capacity_mw" }))!.message, "capacityMw is required");
   assert.equal(mapError(pgError("57014"))!.status, 503);
 });

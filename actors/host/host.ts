@@ -22,6 +22,7 @@ import { LiveSchedule } from "./live.ts";
 import { RouteCache } from "../routes.ts";
 import { shardOf } from "../placement.ts";
 import type { TopicRoute } from "../../domain/telemetry.ts";
+import { deadLetterText } from "../payload.ts";
 
 /** One hosted actor. */
 interface Cell {
@@ -59,7 +60,6 @@ export interface HostOptions {
 }
 
 const PAYLOAD_LIMIT = 8 * 1024;
-const textDecoder = new TextDecoder();
 
 /** The actors, shards, timers and batch of one worker. */
 export class WorkerHost {
@@ -352,7 +352,7 @@ export class WorkerHost {
         id: route?.id,
         topic: message.topic,
         reason,
-        payload: textDecoder.decode(message.payload.subarray(0, PAYLOAD_LIMIT)),
+        payload: deadLetterText(message.payload, PAYLOAD_LIMIT),
         receivedAt: this.#o.clock.now(),
         shard: shard.n,
       });

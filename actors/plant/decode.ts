@@ -8,6 +8,7 @@
  */
 import { PlantTelemetry } from "../../domain/telemetry.ts";
 import type { Decoded } from "../kind.ts";
+import { parseJsonPayload } from "../payload.ts";
 
 /** A decoded plant telemetry message. */
 export interface PlantReading {
@@ -22,7 +23,6 @@ const MIN_TS = 946_684_800_000;
 const MAX_TS = 4_102_444_800_000;
 const METRIC = /^[a-z][a-z0-9_]{0,39}$/;
 const DEFAULT_METRIC = "power_mw";
-const decoder = new TextDecoder();
 
 /** The common case without zod; `undefined` when the full schema must decide. */
 export function quickReading(json: unknown): PlantReading | undefined {
@@ -43,12 +43,9 @@ export function quickReading(json: unknown): PlantReading | undefined {
 
 /** Decodes and validates one payload; a failure carries the reason for the dead letter. */
 export function decodePlantTelemetry(payload: Uint8Array): Decoded<PlantReading> {
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(payload));
-  } catch (error) {
-    return { ok: false, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  const text = parseJsonPayload(payload);
+  if (!text.ok) return text;
+  const json = text.message;
   const quick = quickReading(json);
   if (quick) return { ok: true, message: quick };
   const parsed = PlantTelemetry.safeParse(json);

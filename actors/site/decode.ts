@@ -5,6 +5,7 @@
  */
 import { MeterMeasurement, type TopicRoute } from "../../domain/telemetry.ts";
 import type { Decoded } from "../kind.ts";
+import { parseJsonPayload } from "../payload.ts";
 
 /** A decoded measurement of one meter of the site. */
 export interface SiteMeasurement {
@@ -18,17 +19,12 @@ export interface SiteMeasurement {
   quality: MeterMeasurement["quality"];
 }
 
-const decoder = new TextDecoder();
-
 /** Decodes and validates one payload routed to a site; a failure carries the reason for the dead letter. */
 export function decodeMeasurement(route: TopicRoute, payload: Uint8Array): Decoded<SiteMeasurement> {
   if (route.kind !== "site") return { ok: false, reason: `not a site topic (${route.kind})` };
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(payload));
-  } catch (error) {
-    return { ok: false, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  const text = parseJsonPayload(payload);
+  if (!text.ok) return text;
+  const json = text.message;
   const parsed = MeterMeasurement.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((

@@ -8,6 +8,7 @@
 import type { z } from "zod";
 import { type TopicRoute, VenEventResponse, VenStatus, VenTelemetry } from "../../domain/telemetry.ts";
 import type { Decoded } from "../kind.ts";
+import { parseJsonPayload } from "../payload.ts";
 
 /** Panel telemetry with its load samples. */
 export interface VenTelemetryMessage {
@@ -41,8 +42,6 @@ export interface VenResponseMessage {
 /** Anything a VEN actor consumes from MQTT. */
 export type VenMessage = VenTelemetryMessage | VenStatusMessage | VenResponseMessage;
 
-const decoder = new TextDecoder();
-
 function parse<S extends z.ZodType>(schema: S, json: unknown): Decoded<z.output<S>> {
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
@@ -55,12 +54,9 @@ function parse<S extends z.ZodType>(schema: S, json: unknown): Decoded<z.output<
 /** Decodes and validates one payload routed to a VEN; a failure carries the reason for the dead letter. */
 export function decodeVenMessage(route: TopicRoute, payload: Uint8Array): Decoded<VenMessage> {
   if (route.kind !== "ven") return { ok: false, reason: `not a VEN topic (${route.kind})` };
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(payload));
-  } catch (error) {
-    return { ok: false, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  const text = parseJsonPayload(payload);
+  if (!text.ok) return text;
+  const json = text.message;
   switch (route.channel) {
     case "telemetry": {
       const r = parse(VenTelemetry, json);

@@ -50,6 +50,12 @@ for (const backend of pgBackends()) {
         const q = await api.problem("GET", "/api/plants?page_size=501", 400, { as: "viewer" });
         assert.deepEqual(q.errors, [{ field: "page_size", message: "must be at most 500" }]);
         await api.problem("GET", "/api/plants/not-a-uuid", 400, { as: "viewer" });
+        // PostgreSQL cannot store U+0000: a 400 saying so, not a 500
+        const nul = await api.problem("POST", "/api/plants", 400, {
+          as: "operator",
+          body: { name: "Pe\u0000aker", assetType: "wind", capacityMw: 1 },
+        });
+        assert.match(nul.detail, /U\+0000/);
       });
       await t.step("a duplicate name is a 409 naming the field", async () => {
         await api.json("POST", "/api/plants", {

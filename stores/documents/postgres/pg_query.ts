@@ -84,6 +84,26 @@ export function pgCount(
   return { text: `SELECT count(*)::int AS n FROM ${tableOf(collection)} WHERE ${where}`, params };
 }
 
+/** `value` with U+0000 replaced by U+FFFD in every string and key (jsonb cannot hold it). */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll("\0", "\uFFFD");
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replaceAll("\0", "\uFFFD"), withoutNul(v)]),
+  );
+}
+
+/**
+ * The JSON text of a document body that PostgreSQL can store: jsonb refuses `\u0000` ("unsupported
+ * Unicode escape sequence"), and one such document (a dead letter of a payload holding a C string's
+ * terminator) used to fail its insert forever. Strings keep everything else; U+0000 becomes U+FFFD.
+ */
+export function storableJson(body: unknown): string {
+  const json = JSON.stringify(body);
+  return json.includes("\\u0000") ? JSON.stringify(withoutNul(body)) : json;
+}
+
 /** A multi-row insert of `docs` (one statement, arrays unnested), skipping ids already present. */
 export function pgInsert(collection: CollectionName, docs: (NewDocument & { id: string })[]): SqlText {
   const ids: string[] = [];
@@ -95,7 +115,7 @@ export function pgInsert(collection: CollectionName, docs: (NewDocument & { id: 
     const { id, timestamp, expiresAt, ...body } = doc;
     ids.push(id);
     ts.push(timestamp.toISOString());
-    bodies.push(JSON.stringify(body));
+    bodies.push(storableJson(body));
     expires.push(expiresAt ? expiresAt.toISOString() : null);
   }
   return {

@@ -32,6 +32,24 @@ for (const backend of pgBackends()) {
       await store.close();
     }));
 
+  Deno.test(`postgresDocuments stores U+0000 in strings and keys as U+FFFD instead of failing forever (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const store = openPostgresDocuments({ sql, log: silentLogger, sweepIntervalMs: 0 });
+      await store.insert("telemetry_events", [
+        {
+          id: "nul",
+          timestamp: new Date(),
+          kind: "rejected",
+          payload: '{"mw":1}\0',
+          details: { "k\0": ["a\0"] },
+        },
+      ]);
+      const [doc] = await store.find("telemetry_events", { where: { kind: "rejected" } });
+      assert.equal(doc.payload, '{"mw":1}\uFFFD');
+      assert.deepEqual(doc.details, { "k\uFFFD": ["a\uFFFD"] });
+      await store.close();
+    }));
+
   Deno.test(`postgresDocuments sweeper runs on its interval and stops on close() (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
       const store = openPostgresDocuments({ sql, log: silentLogger, sweepIntervalMs: 50 });
