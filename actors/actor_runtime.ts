@@ -368,7 +368,10 @@ export class RuntimeCore implements ActorRuntime {
     if (this.#subscribed.has(key)) return "known";
     // the id exactly as published: the shards subscribe lower-case topics only
     if (!this.#registry.has(route.kind, route.id)) return "unknown";
-    return this.#record.holds(key) ? "known" : "pending";
+    // The record speaks for sessions the broker kept. A broker that lost them (an embedded one starts
+    // empty, a Mosquitto may run without persistence) holds no copy for a recorded actor: before, such a
+    // message was acknowledged here and lost; now it is held until its shard subscribes, then republished.
+    return this.#record.holds(key) && this.#catchAll?.sessionPresent ? "known" : "pending";
   }
 
   #whenSubscribed(key: string): Promise<boolean> {

@@ -87,6 +87,15 @@ export class CatchAll {
 
   #target: { ack(first: number, last: number): void };
 
+  /**
+   * Whether the broker kept this session from before its last connection (CONNACK): if not, it kept no
+   * session of GridPulse's (an embedded broker starts empty; a Mosquitto may run without persistence),
+   * so no shard session holds a copy of anything published before it subscribes again.
+   */
+  get sessionPresent(): boolean {
+    return this.#session.sessionPresent;
+  }
+
   /** Whether the session is connected. */
   get connected(): boolean {
     return this.#session.state === "connected";

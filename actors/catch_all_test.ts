@@ -149,3 +149,42 @@ for (const backend of pgBackends()) {
       }
     }));
 }
+
+for (const backend of pgBackends()) {
+  Deno.test(`a broker that lost GridPulse's sessions: what is published before the shards subscribe is held and delivered, not acknowledged and lost (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const prefix = uniqueClientPrefix("lost");
+      const plant = await insertPlant(sql);
+      // run 1 records the plant's shard subscription
+      let broker = await privateBroker("aedes");
+      let rt = await startRuntime(sql, broker.url, { clientIdPrefix: prefix, workers: 1, shards: 2 });
+      try {
+        await waitFor(
+          async () =>
+            (await sql`select 1 from actor_subscriptions where actor_key = ${`plant:${plant}`}`).length === 1,
+          "the plant's subscription recorded",
+        );
+      } finally {
+        await rt.stop();
+        await broker.close();
+      }
+      // run 2: an embedded broker starts empty; a device publishes as soon as the catch-all listens
+      broker = await privateBroker("aedes");
+      rt = await startRuntime(sql, broker.url, {
+        clientIdPrefix: prefix,
+        workers: 1,
+        shards: 2,
+        waitReady: false,
+      });
+      try {
+        const t0 = Date.now() - 60_000;
+        for (let i = 0; i < 20; i++) await rt.send(plant, { ts: t0 + i * 1000, mw: 10 });
+        await rt.runtime.ready(60_000);
+        for (let i = 20; i < 25; i++) await rt.send(plant, { ts: t0 + i * 1000, mw: 10 });
+        await waitFor(async () => (await countReadings(sql, [plant])) === 25, "all 25 readings stored");
+      } finally {
+        await rt.stop();
+        await broker.close();
+      }
+    }));
+}

@@ -330,7 +330,12 @@ export class MqttSession {
       if (packet.cmd !== "connack") return this.#onPacket(packet);
       if (packet.returnCode) {
         failed!(new Error(`Broker refused the connection: CONNACK ${packet.returnCode}`));
-      } else connack!(!!packet.sessionPresent);
+      } else {
+        // Set now, not after the await below: PUBLISHes queued for the session may arrive in the same
+        // read as the CONNACK and are handed over before that await resumes.
+        this.#sessionPresent = !!packet.sessionPresent;
+        connack!(this.#sessionPresent);
+      }
     });
     wire.parser.on("error", (error: Error) => wire.close(error));
     const reading = wire.read().catch((error) => wire.close(error));
