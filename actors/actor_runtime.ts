@@ -63,6 +63,9 @@ export interface RuntimeParts extends Supervision {
   brokerTimeoutMs: number;
 }
 
+/** Actors whose specs `reconfigure` loads with one set of queries. */
+const RECONFIGURE_BATCH = 1_000;
+
 type RuntimeState = RuntimeStats["state"];
 const MOVES: Record<RuntimeState, readonly RuntimeState[]> = {
   starting: ["running", "failed", "stopped"],
@@ -200,6 +203,24 @@ export class RuntimeCore implements ActorRuntime {
     id = id.toLowerCase();
     const [spec] = await loadSpecs(this.#p.services.sql, kind, [id]);
     if (!spec) return this.remove(kind, id); // deleted or inactive
+    await this.#place(spec);
+  }
+
+  async reconfigure(kind: ActorKind): Promise<void> {
+    if (!KINDS[kind]) return;
+    const ids = this.#registry.all(kind).map((entry) => entry.id);
+    for (let i = 0; i < ids.length; i += RECONFIGURE_BATCH) {
+      const batch = ids.slice(i, i + RECONFIGURE_BATCH);
+      const specs = await loadSpecs(this.#p.services.sql, kind, batch);
+      for (const spec of specs) await this.#place(spec);
+      const found = new Set(specs.map((spec) => spec.id));
+      for (const id of batch) if (!found.has(id)) await this.remove(kind, id); // deleted or inactive
+    }
+  }
+
+  /** Starts the actor of `spec`, or hands its host the new configuration when it runs. */
+  async #place(spec: ActorSpec): Promise<void> {
+    const { kind, id } = spec;
     const { shard } = this.#registry.add(kind, id);
     this.#reconciler.record([spec]);
     for (const topic of kindModule(kind).behaviour.topics(id)) this.#stale.get(shard)?.delete(topic);

@@ -34,6 +34,11 @@ export interface Runtime {
   upsert(kind: ActorKind, id: string): Promise<void>;
   /** Stops and forgets the actor of a deleted entity. */
   remove(kind: ActorKind, id: string): Promise<void>;
+  /**
+   * Reloads the configuration of every actor of a kind, after a change that applies to all of them (an
+   * alert rule for every plant): one batched load instead of an `upsert` per actor.
+   */
+  reconfigure(kind: ActorKind): Promise<void>;
   /** Delivers a command to an actor (alert acknowledged or resolved by an operator, ADR event changed). */
   notify(kind: ActorKind, id: string, command: { type: string; [field: string]: unknown }): Promise<void>;
   stats(): RuntimeStats;

@@ -17,6 +17,7 @@ import { HttpError } from "fresh";
 import { z } from "zod";
 import type { ActorKind } from "../actors/runtime.ts";
 import type { Services } from "../core/services.ts";
+import type { Sql, Tx } from "../stores/postgres/client.ts";
 import { type Page, paged, pageWindow, Paging, Uuid } from "../domain/common.ts";
 import type { Role } from "../domain/user.ts";
 import {
@@ -59,6 +60,14 @@ export interface ResourceSpec {
   /** Least role that may write. @default {"operator"} */
   writeAccess?: Role;
   actor?: ActorLink;
+  /**
+   * Checks a row before it is committed against what the schemas cannot see: other tables, and for an
+   * update the fields it keeps. Create passes the body; an update the row after it, inside its
+   * transaction (a throw rolls it back).
+   */
+  check?(sql: Sql | Tx, row: Entity, before?: Entity): Promise<void>;
+  /** Tells the actor runtime about a committed change when an `actor` link cannot name the actors. */
+  tell?(services: Services, change: { before?: Entity; after?: Entity }): Promise<void>;
   /** Extra reads for `GET` on an item (e.g. `?include=`): the query and how to apply it. */
   expand?: {
     query: z.ZodObject;
@@ -126,6 +135,7 @@ function createOperation({ spec, name, tags, writeAccess }: Shared): Operation {
     status: 201,
     problems: [409, 422],
   }, async ({ services, user, body }) => {
+    await spec.check?.(services.sql, body as Entity);
     const row = await insertRow(services.sql, spec.table, body as Entity);
     await afterWrite(services, spec, "create", { after: row }, user);
     return row;
@@ -159,7 +169,7 @@ function updateOperation(shared: Shared, body: z.ZodType, summary: string): Oper
     problems: [404, 409, 422],
   }, async ({ services, user, params, body }) => {
     const id = idOf(shared, params);
-    const changed = await updateRow(services.sql, spec.table, id, body as Entity);
+    const changed = await updateRow(services.sql, spec.table, id, body as Entity, spec.check);
     if (!changed) throw notFound(spec.entity, id);
     await afterWrite(services, spec, "update", changed, user);
     return changed.after;
@@ -225,6 +235,7 @@ async function afterWrite(
 ): Promise<void> {
   const entityId = (change.after?.id ?? change.before?.id) as string;
   await audit(services, user, { action, entity: spec.entity, entityId, ...change });
+  await spec.tell?.(services, change);
   const link = spec.actor;
   if (!link) return;
   const ids = [change.before, change.after].filter((r): r is Entity => !!r).map(link.id);

@@ -217,7 +217,7 @@ export async function buildOpenApiDocument(): Promise<Json> {
       title: "GridPulse API",
       version: API_VERSION,
       description:
-        "Energy telemetry and flexibility: plants, sites, VENs, alerts, ADR events and live state. " +
+        "Energy telemetry and flexibility: plants, sites, VENs, alerts, alert rules, ADR events and live state. " +
         "Sign in with `POST /api/auth/token`, then send `Authorization: Bearer <accessToken>` (or use the " +
         "cookies the sign-in sets). Roles: `viewer` reads, `operator` also writes operational data and " +
         "handles alerts, `admin` also manages users. Errors are `application/problem+json`. Lists take " +

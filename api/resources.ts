@@ -1,11 +1,19 @@
 /**
  * The plain table resources of the API, declared once: seed 000 plants and offers, the seed 001
- * hierarchy, seed 002 VENs and ADR programs. Route files under `routes/api/` pick their operations.
+ * hierarchy, seed 002 VENs and ADR programs, alert rules. Route files under `routes/api/` pick their operations.
  * @module
  */
 import { z } from "zod";
 import { commaList, queryBool, Uuid } from "../domain/common.ts";
 import { AdrProgram, AdrProgramInput } from "../domain/adr_event.ts";
+import { SEVERITIES } from "../domain/alert.ts";
+import {
+  AlertRule,
+  AlertRuleInput,
+  AlertRulePatch,
+  COMPARATORS,
+  RULE_ENTITY_KINDS,
+} from "../domain/alert_rule.ts";
 import {
   Asset,
   ASSET_TYPES,
@@ -34,6 +42,7 @@ import { MARKETS, Offer, OFFER_STATUSES, OfferInput, OfferPatch } from "../domai
 import { Plant, PLANT_ASSET_TYPES, PLANT_STATUSES, PlantInput } from "../domain/plant.ts";
 import { Ven, VenInput } from "../domain/ven.ts";
 import { portfolioSites, SITE_INCLUDES, siteChildren } from "../stores/postgres/repos/hierarchy.ts";
+import { checkAlertRule, tellAlertRuleActors } from "./alert_rules.ts";
 import { type ActorLink, resource } from "./crud.ts";
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional();
@@ -228,4 +237,28 @@ export const programs = resource({
   table: { table: "adr_programs", orderBy: "created_at" },
   schema: AdrProgram,
   input: AdrProgramInput,
+});
+
+/**
+ * `/api/alert-rules`: ThresholdExceeded limits on a plant, VEN or meter, or on every one of a kind
+ * (`entity_id=null` lists those). A change reconfigures the actors that judge the rule (alert_rules.ts).
+ */
+export const alertRules = resource({
+  entity: "alert_rule",
+  tag: "Alert rules",
+  table: { table: "alert_rules", orderBy: "created_at" },
+  schema: AlertRule,
+  input: AlertRuleInput,
+  patch: AlertRulePatch,
+  filters: {
+    entity_kind: optionalEnum(RULE_ENTITY_KINDS),
+    entity_id: z.union([Uuid, z.literal("null")]).transform((v) => v === "null" ? null : v).optional()
+      .describe("A plant, VEN or meter id; `null`: the rules for every entity of the kind"),
+    metric: z.string().trim().min(1, "must not be empty").max(40, "must be at most 40 characters").optional(),
+    comparator: optionalEnum(COMPARATORS),
+    severity: optionalEnum(SEVERITIES),
+    enabled: queryBool().optional(),
+  },
+  check: checkAlertRule,
+  tell: tellAlertRuleActors,
 });

@@ -25,6 +25,15 @@ export async function tellRuntime(
   }
 }
 
+/** Calls `runtime.reconfigure` for a change that applies to every actor of `kind`, logging a failure. */
+export async function reconfigureKind(services: Services, kind: ActorKind): Promise<void> {
+  try {
+    await services.runtime?.reconfigure(kind);
+  } catch (error) {
+    services.log.warn("actor runtime did not take a change to every actor of a kind", { kind, error });
+  }
+}
+
 /** Delivers a command to an actor, logging (not throwing) when the runtime refuses it. */
 export async function notifyActor(
   services: Services,

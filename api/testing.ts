@@ -59,8 +59,13 @@ export class FakeMqtt implements MqttPublisher {
 
 /** Records what the API told the actor runtime. */
 export class FakeRuntime implements Runtime {
-  readonly calls: { op: "upsert" | "remove" | "notify"; kind: ActorKind; id: string; command?: unknown }[] =
-    [];
+  /** What was asked, in order; a `reconfigure` of every actor of a kind has the id `*`. */
+  readonly calls: {
+    op: "upsert" | "remove" | "reconfigure" | "notify";
+    kind: ActorKind;
+    id: string;
+    command?: unknown;
+  }[] = [];
   metricsText = "# HELP gridpulse_actors Actors hosted\n# TYPE gridpulse_actors gauge\ngridpulse_actors 0\n";
   upsert(kind: ActorKind, id: string) {
     this.calls.push({ op: "upsert", kind, id });
@@ -68,6 +73,10 @@ export class FakeRuntime implements Runtime {
   }
   remove(kind: ActorKind, id: string) {
     this.calls.push({ op: "remove", kind, id });
+    return Promise.resolve();
+  }
+  reconfigure(kind: ActorKind) {
+    this.calls.push({ op: "reconfigure", kind, id: "*" });
     return Promise.resolve();
   }
   notify(kind: ActorKind, id: string, command: { type: string }) {

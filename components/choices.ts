@@ -21,6 +21,23 @@ export async function plantChoices(sql: Sql): Promise<Choice[]> {
   return [...await sql<Choice[]>`select id, name from plants order by name limit 1000`];
 }
 
+/** The VENs, by name. */
+export async function venChoices(sql: Sql): Promise<Choice[]> {
+  return [
+    ...await sql<Choice[]>`
+    select id, coalesce(display_name, ven_name) as name from vens order by 2 limit 1000`,
+  ];
+}
+
+/** The meters, as `site · meter`, by that name. */
+export async function meterChoices(sql: Sql): Promise<Choice[]> {
+  return [
+    ...await sql<Choice[]>`
+    select m.id, s.name || ' · ' || m.name as name from meters m join sites s on s.id = m.site_id
+    order by 2 limit 1000`,
+  ];
+}
+
 /** `[id, name]` options for a select, with a first "none" option. */
 export function options(choices: Choice[], none: string): [string, string][] {
   return [["", none], ...choices.map((c): [string, string] => [c.id, c.name])];

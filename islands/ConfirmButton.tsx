@@ -7,7 +7,13 @@ export interface ConfirmButtonProps {
   /** The API URL. */
   url: string;
   /** @default {"DELETE"} */
-  method?: "DELETE" | "POST";
+  method?: "DELETE" | "POST" | "PATCH";
+  /** A JSON body, e.g. `{ enabled: false }` for a `PATCH`. */
+  body?: Record<string, unknown>;
+  /** `danger` for what cannot be undone, `ghost` for what can. @default {"danger"} */
+  tone?: "danger" | "ghost";
+  /** The small buttons of a table row. */
+  small?: boolean;
   /** The button, e.g. `Delete`, `Cancel event`. @default {"Delete"} */
   label?: string;
   /** The question asked before, e.g. `Delete plant “Pier 4”? This cannot be undone.` */
@@ -23,8 +29,19 @@ export interface ConfirmButtonProps {
  * server's reason when it refuses.
  */
 export default function ConfirmButton(
-  { url, method = "DELETE", label = "Delete", question, confirm = "Yes, delete", next }: ConfirmButtonProps,
+  {
+    url,
+    method = "DELETE",
+    body,
+    tone = "danger",
+    small,
+    label = "Delete",
+    question,
+    confirm = "Yes, delete",
+    next,
+  }: ConfirmButtonProps,
 ) {
+  const button = `button button-${tone}${small ? " button-small" : ""}`;
   const confirming = useSignal(false);
   const busy = useSignal(false);
   const error = useSignal("");
@@ -34,7 +51,7 @@ export default function ConfirmButton(
   const act = async () => {
     busy.value = true;
     try {
-      await apiRequest(method, url);
+      await apiRequest(method, url, body);
       location.assign(next);
     } catch (e) {
       busy.value = false;
@@ -47,7 +64,7 @@ export default function ConfirmButton(
         ? (
           <button
             type="button"
-            class="button button-danger"
+            class={button}
             disabled={!ready.value}
             onClick={() => (confirming.value = true)}
           >
@@ -57,7 +74,7 @@ export default function ConfirmButton(
         : (
           <div class="form-actions" role="group" aria-label="Confirm">
             <span class="small">{question}</span>
-            <button type="button" class="button button-danger" disabled={busy.value} onClick={act}>
+            <button type="button" class={button} disabled={busy.value} onClick={act}>
               {busy.value ? "Working…" : confirm}
             </button>
             <button type="button" class="button button-ghost" onClick={() => (confirming.value = false)}>

@@ -7,6 +7,7 @@ const NAV: readonly [label: string, href: string][] = [
   ["Offers", "/offers"],
   ["Operations", "/operations"],
   ["Alerts", "/alerts"],
+  ["Alert rules", "/alert-rules"],
   ["VENs", "/vens"],
   ["Sites", "/sites"],
   ["Ingestion", "/ingestion"],

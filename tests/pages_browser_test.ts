@@ -53,6 +53,8 @@ async function pagesOf(app: TestApp): Promise<[name: string, path: string][]> {
     ["offer-new", "/offers/new"],
     ["operations", "/operations"],
     ["alerts", "/alerts"],
+    ["alert-rules", "/alert-rules"],
+    ["alert-rule-new", "/alert-rules/new"],
     ["audit", "/audit"],
     ["ingestion", "/ingestion"],
     ["vens", "/vens"],
@@ -91,7 +93,7 @@ async function visit(
     });
     assert.match(await page.title(), / · GridPulse$/, path);
     assert.equal(await page.locator("h1").count(), 1, `${path} has one heading`);
-    assert.equal(await page.locator('nav[aria-label="Main"] a').count(), 10, path);
+    assert.equal(await page.locator('nav[aria-label="Main"] a').count(), 11, path);
     await page.waitForTimeout(200); // islands hydrate and open their feeds
     await screenshot(page, `${name}-1280`);
     await page.setViewportSize({ width: 375, height: 812 });
@@ -205,6 +207,7 @@ Deno.test("pages in Chromium: sign in and out through the pages; a viewer sees n
           `/plants/${plant.id}`,
           "/offers",
           "/alerts",
+          "/alert-rules",
           "/operations",
           "/vens",
           `/vens/${ven.id}`,

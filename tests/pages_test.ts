@@ -19,13 +19,14 @@ const LIST_PAGES = [
   "/offers",
   "/operations",
   "/alerts",
+  "/alert-rules",
   "/audit",
   "/ingestion",
   "/vens",
   "/sites",
   "/architecture",
 ];
-const WRITE_PAGES = ["/plants/new", "/offers/new", "/vens/new", "/vens/events/new"];
+const WRITE_PAGES = ["/plants/new", "/offers/new", "/vens/new", "/vens/events/new", "/alert-rules/new"];
 
 function page(api: ApiHarness, path: string, role?: Role): Promise<Response> {
   const headers = role ? { Cookie: `gp_access=${api.tokens[role]}` } : undefined;
@@ -82,6 +83,7 @@ Deno.test("pages: every page renders for every role on an empty database, with e
       assert.match(await html(api, "/plants", "operator"), /No plants yet/);
       assert.match(await html(api, "/offers", "viewer"), /No offers yet/);
       assert.match(await html(api, "/alerts", "viewer"), /No alert matches/);
+      assert.match(await html(api, "/alert-rules", "viewer"), /No alert rules yet/);
       assert.match(await html(api, "/vens", "viewer"), /No VENs registered/);
       assert.match(await html(api, "/sites", "viewer"), /No portfolio yet/);
       assert.match(await html(api, "/operations", "viewer"), /No market signals in the last 24 hours/);

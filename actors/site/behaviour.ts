@@ -150,12 +150,14 @@ function onConfigure(state: SiteState, config: SiteConfig, ctx: ActorContext): S
   }
   let next: SiteState = { ...state, config, meters };
   const effects: Effect[] = [];
-  const ruleIds = new Set(config.rules.map((r) => r.id));
+  // a rule still configured but moved to another meter (or from every meter to one) no longer judges this one
+  const ruleApplies = (ruleId: string, meterId: string) =>
+    config.rules.some((r) => r.id === ruleId && (r.meterId === null || r.meterId === meterId));
   for (const key of Object.keys(state.alerts)) {
     const meterId = alertKeys.meterOf(key);
     const meter = config.meters[meterId];
     const stale = !meter ||
-      (key.startsWith("ThresholdExceeded:rule:") && !ruleIds.has(key.split(":")[2])) ||
+      (key.startsWith("ThresholdExceeded:rule:") && !ruleApplies(key.split(":")[2], meterId)) ||
       (key.startsWith("Spike:") && !meter.detection.spike.enabled) ||
       (key === alertKeys.gap(meterId) && !meter.detection.gap.enabled);
     if (!stale) continue;

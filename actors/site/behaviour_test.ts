@@ -198,6 +198,37 @@ Deno.test("site actor: spikes and meter alert rules open alerts linked to the me
   await h.stop();
 });
 
+Deno.test("site actor: a rule narrowed from every meter to one resolves the other meters' alerts of it", async () => {
+  const rule = {
+    id: "0b8a7c6d-0000-4000-8000-0000000000ab",
+    name: "Export cap",
+    meterId: null as string | null,
+    metric: "power",
+    comparator: "above" as const,
+    threshold: 500,
+    durationS: 0,
+    severity: "warning" as const,
+  };
+  const config = fourMeters();
+  const { h, send, alerts } = await started({ ...config, rules: [rule] });
+  send(INJ, 600);
+  send(CONS, 600);
+  assert.deepEqual(alerts("ThresholdExceeded").map((r) => r.meter_id).sort(), [CONS, INJ].sort());
+  await h.host.handle({
+    type: "upsert",
+    req: 2,
+    shard: 0,
+    actor: siteSpec(SITE, { ...config, rules: [{ ...rule, meterId: CONS }] }),
+  });
+  const resolved = h.rows("alerts").filter((r) => r.op === "resolve");
+  assert.deepEqual(
+    resolved.map((r) => r.entity_id),
+    [INJ],
+    "CONS's alert stays open: the rule still judges it",
+  );
+  await h.stop();
+});
+
 Deno.test("site actor restored with its meters' open alerts resolves them when data resumes", async () => {
   const h = hostHarness();
   const open = {

@@ -13,7 +13,7 @@
  * @module
  */
 import type postgres from "postgres";
-import type { Sql } from "../client.ts";
+import type { Sql, Tx } from "../client.ts";
 
 /** A table the generic functions work on. */
 export interface TableSpec {
@@ -116,13 +116,15 @@ export async function insertRow(sql: Sql, spec: TableSpec, values: Entity): Prom
 
 /**
  * Updates the row with `id` from camelCase `values` in one transaction, returning it before and after;
- * undefined when there is no such row.
+ * undefined when there is no such row. `check` sees the row after (and before) the update before the
+ * commit; a throw rolls the update back.
  */
 export function updateRow(
   sql: Sql,
   spec: TableSpec,
   id: string,
   values: Entity,
+  check?: (tx: Tx, after: Entity, before: Entity) => Promise<void>,
 ): Promise<{ before: Entity; after: Entity } | undefined> {
   const columns = toColumns(values);
   return sql.begin(async (tx) => {
@@ -134,7 +136,9 @@ export function updateRow(
     const [after] = names.length === 0
       ? [before]
       : await tx`update ${tx(spec.table)} set ${tx(columns, names)} where id = ${id} returning *`;
-    return { before: fromRow(before), after: fromRow(after) };
+    const changed = { before: fromRow(before), after: fromRow(after) };
+    await check?.(tx, changed.after, changed.before);
+    return changed;
   }) as Promise<{ before: Entity; after: Entity } | undefined>;
 }
 
