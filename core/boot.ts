@@ -14,6 +14,7 @@ import { retry } from "./retry.ts";
 import type { StoreStatus } from "../stores/status.ts";
 import { openPostgres, type PostgresStore } from "../stores/postgres/client.ts";
 import { migrate } from "../stores/postgres/migrate.ts";
+import { startRetention } from "../stores/postgres/retention.ts";
 import { openCache, openDocuments, openSeries } from "../stores/open.ts";
 import { isEmpty, populate } from "../population/run_all.ts";
 import { formatProgress } from "../population/progress.ts";
@@ -69,6 +70,8 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
     // ADR events become active and end on their own schedule; retained MQTT messages follow them.
     const stopSweeper = startAdrEventSweeper(services);
     stack.push(() => Promise.resolve(stopSweeper()));
+    // Old raw data and 1-minute rollups go after RETENTION_RAW_DAYS / RETENTION_1M_DAYS (0: kept)
+    stack.push(startRetention({ sql: services.sql, log, policy: config.retention }));
     // /api/ready answers from here on: until the actors listen it says what start-up is doing (503)
     if (options.seed !== false) {
       services.startup = "seeding the demo data (first start on an empty embedded database)";

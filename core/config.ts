@@ -37,6 +37,11 @@ const onOff = z.string().trim().toLowerCase().pipe(
   }),
 ).transform((v) => ["on", "true", "1", "yes"].includes(v));
 
+/** Days to keep data: 0 keeps it forever; else at least 2 (a rollup bucket is repaired from its readings). */
+const retentionDays = z.coerce.number({ message: "must be a number" }).int("must be a whole number")
+  .min(0, "must be 0 (keep forever) or at least 2").max(36_500, "must be at most 36500")
+  .refine((d) => d === 0 || d >= 2, "must be 0 (keep forever) or at least 2");
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
@@ -64,6 +69,8 @@ export const ENV_SCHEMA = z.object({
     .transform((v) => v ?? 1),
   WORKERS: optional(positiveInt(2)),
   SHARDS: optional(positiveInt(64).pipe(z.number().max(4096, "must be at most 4096"))),
+  RETENTION_RAW_DAYS: optional(retentionDays),
+  RETENTION_1M_DAYS: optional(retentionDays),
   LOG_LEVEL: optional(
     z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" }),
   )
@@ -96,6 +103,11 @@ export interface Config {
   simulateRate: number;
   workers: number;
   shards: number;
+  /**
+   * Days of data kept (0: forever): `rawDays` for readings, measurements, VEN telemetry, load samples,
+   * statuses and the ingestion log; `rollup1mDays` for 1-minute rollups. Coarser rollups are kept.
+   */
+  retention: { rawDays: number; rollup1mDays: number };
 }
 
 /** A configuration variable that is malformed; its message names the variable and the problem. */
@@ -150,5 +162,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     simulateRate: e.SIMULATE_RATE,
     workers: e.WORKERS ?? 2,
     shards: e.SHARDS ?? 64,
+    retention: { rawDays: e.RETENTION_RAW_DAYS ?? 0, rollup1mDays: e.RETENTION_1M_DAYS ?? 0 },
   };
 }

@@ -66,7 +66,17 @@ const BAD: Array<[Record<string, string>, RegExp]> = [
   [{ WORKERS: "0" }, /^WORKERS: must be positive/],
   [{ SHARDS: "100000" }, /^SHARDS: must be at most 4096/],
   [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL: must be debug, info, warn or error/],
+  [{ RETENTION_RAW_DAYS: "1" }, /^RETENTION_RAW_DAYS: must be 0 \(keep forever\) or at least 2/],
+  [{ RETENTION_1M_DAYS: "2.5" }, /^RETENTION_1M_DAYS: must be a whole number/],
 ];
+
+Deno.test("loadConfig() keeps data forever unless a retention is set", () => {
+  assert.deepEqual(loadConfig({}).retention, { rawDays: 0, rollup1mDays: 0 });
+  assert.deepEqual(loadConfig({ RETENTION_RAW_DAYS: "90", RETENTION_1M_DAYS: "30" }).retention, {
+    rawDays: 90,
+    rollup1mDays: 30,
+  });
+});
 
 for (const [env, expected] of BAD) {
   const name = Object.keys(env)[0];
