@@ -2,7 +2,8 @@
  * The Redis cache (ioredis), used when `REDIS_URL` is set.
  *
  * - Two connections: commands, and a subscriber opened on the first `subscribe` (a connection in
- *   subscriber mode can run nothing else).
+ *   subscriber mode can run nothing else). Losing the subscriber connection ends every subscription
+ *   (`onInterrupt`), since what was published meanwhile is missed; see `subscriber.ts`.
  * - `setMany` is one pipeline of `SET key value EX seconds` (PX for sub-second TTLs).
  * - `keys` uses SCAN with an escaped MATCH pattern, never KEYS.
  * - While Redis is unreachable, writes go to a bounded {@linkcode WriteBuffer} (newest value per key
@@ -26,7 +27,7 @@ import type { Logger } from "../../../core/log.ts";
 import { StoreUnavailableError } from "../../../core/errors.ts";
 import { backoffDelay, type BackoffOptions } from "../../../core/retry.ts";
 import { maskUrl } from "../../postgres/client.ts";
-import type { Cache, CacheEntry } from "../cache.ts";
+import type { Cache, CacheEntry, SubscribeOptions } from "../cache.ts";
 import type { StoreStatus } from "../../status.ts";
 import { type BufferedOp, WriteBuffer } from "./write_buffer.ts";
 import { RedisSubscriber } from "./subscriber.ts";
@@ -162,8 +163,12 @@ export class RedisCache implements Cache {
     await this.#command(() => this.#client.publish(this.#ns + channel, JSON.stringify(message ?? null)));
   }
 
-  subscribe(channel: string, onMessage: (message: unknown) => void): Promise<() => Promise<void>> {
-    return this.#subscriber.subscribe(channel, onMessage);
+  subscribe(
+    channel: string,
+    onMessage: (message: unknown) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    return this.#subscriber.subscribe(channel, onMessage, options);
   }
 
   async check(): Promise<StoreStatus> {

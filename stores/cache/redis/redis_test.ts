@@ -92,6 +92,53 @@ if (OWN) {
       await server.stop();
     }
   });
+  Deno.test("redisCache.subscribe() that failed while Redis was down leaves no trace: the next subscriber receives messages", async () => {
+    const server = await startOwnRedis();
+    const cache = await openRedisCache({ url: server.url, log: silentLogger });
+    try {
+      await server.kill();
+      await eventually(async () => (await cache.check()).state === "down");
+      await assert.rejects(cache.subscribe("changes", () => {}));
+      await server.restart();
+      await eventually(async () => (await cache.check()).state === "up", 10_000);
+      const received: unknown[] = [];
+      const unsubscribe = await cache.subscribe("changes", (m) => received.push(m));
+      await cache.publish("changes", { n: 1 });
+      await eventually(() => received.length === 1);
+      assert.deepEqual(received, [{ n: 1 }]);
+      await unsubscribe();
+    } finally {
+      await cache.close();
+      await server.stop();
+    }
+  });
+
+  Deno.test("redisCache.subscribe() ends every subscription with onInterrupt when the connection is lost", async () => {
+    const server = await startOwnRedis();
+    const cache = await openRedisCache({ url: server.url, log: silentLogger });
+    try {
+      const interrupted: Error[] = [];
+      const received: unknown[] = [];
+      const onInterrupt = (error: Error) => interrupted.push(error);
+      const unsubscribe = await cache.subscribe("changes", (m) => received.push(m), { onInterrupt });
+      await cache.subscribe("other", () => {}, { onInterrupt });
+      await server.kill();
+      await eventually(() => interrupted.length === 2);
+      assert.ok(interrupted.every((e) => e instanceof StoreUnavailableError));
+      await unsubscribe(); // already ended: nothing to do
+      await server.restart();
+      await eventually(async () => (await cache.check()).state === "up", 10_000);
+      const again = await cache.subscribe("changes", (m) => received.push(m));
+      await cache.publish("changes", "after");
+      await eventually(() => received.length === 1);
+      assert.deepEqual(received, ["after"]);
+      assert.equal(interrupted.length, 2, "called once per subscription");
+      await again();
+    } finally {
+      await cache.close();
+      await server.stop();
+    }
+  });
 }
 
 async function writeThroughOutage(server: OwnRedis, cache: RedisCache): Promise<void> {
