@@ -248,7 +248,7 @@ export class RuntimeCore implements ActorRuntime {
     }
     await this.#p.services.sql`delete from actor_snapshots where actor_key = ${key}`;
     await this.#record.forget(key);
-    await this.#p.services.cache.delete(keys.actor(kind, id)).catch(() => {});
+    await this.#writer.deleteLive(keys.actor(kind, id)); // a refused delete is sent again
   }
 
   async notify(
@@ -335,6 +335,7 @@ export class RuntimeCore implements ActorRuntime {
     await this.#record.close();
     this.#subscribedWaiters.clear(); // their messages stay unacknowledged: the broker redelivers them
     await this.#writer.idle();
+    this.#writer.stop();
     await this.#repairer.stop();
     this.#move("stopped");
     this.#p.log.info("actor runtime stopped");

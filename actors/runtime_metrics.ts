@@ -118,6 +118,24 @@ export function renderMetrics(
     ]])
     .family("gridpulse_write_rows_total", "counter", "Rows changed by group commits", [[{}, w.rows]])
     .family(
+      "gridpulse_cache_write_failures_total",
+      "counter",
+      "Live-state cache writes refused after a commit (their keys are sent again)",
+      [[{}, w.cacheFailures]],
+    )
+    .family(
+      "gridpulse_cache_unwritten_keys",
+      "gauge",
+      "Keys whose newest live state the cache refused, waiting to be sent again",
+      [[{}, w.cacheUnwritten]],
+    )
+    .family(
+      "gridpulse_change_events_dropped_total",
+      "counter",
+      "Change events the cache could not publish after a commit (open streams re-poll)",
+      [[{}, w.eventsDropped]],
+    )
+    .family(
       "gridpulse_write_sink_ms_total",
       "counter",
       "Time spent writing per sink (and documents, cache) in milliseconds",

@@ -276,6 +276,9 @@ Deno.test("runtime.metrics() exposes Prometheus text for messages, mailboxes, wr
       ) assert.match(text, new RegExp(`^# TYPE ${family} `, "m"), family);
       assert.match(text, /^gridpulse_messages_acked_total\{kind="plant"\} 1$/m);
       assert.match(text, /^gridpulse_write_batch_messages_count \d+$/m);
+      assert.match(text, /^gridpulse_cache_write_failures_total 0$/m);
+      assert.match(text, /^gridpulse_cache_unwritten_keys 0$/m);
+      assert.match(text, /^gridpulse_change_events_dropped_total 0$/m);
     } finally {
       await rt.stop();
       await purgeSessions(broker.url, rt.prefix, 8);

@@ -14,6 +14,13 @@
  * commit: their workers send them again, and the idempotent writes make the retry harmless. The queue
  * is bounded by the workers' own bounds (unacknowledged messages per shard), so memory stays bounded
  * when PostgreSQL is slow.
+ *
+ * The cache is not the system of record, so a cache write that fails after the commit does not fail
+ * it, but it is not dropped either: live state is last-value-wins, so the newest entry of each key the
+ * cache refused (Redis at `maxmemory`, its outage buffer full) is kept, at most one per key (so bounded
+ * by the actors' keys), and sent again with backoff and after the next write the cache accepts, with
+ * what is left of its TTL. Change events are not worth sending late: a failed one is counted, and the
+ * open streams end when the cache's pub/sub is interrupted, so their clients poll.
  * @module
  */
 import type { Logger } from "../core/log.ts";
@@ -26,7 +33,7 @@ import type { Batch, DeadLetter } from "./protocol.ts";
 import { appendRows, type Sink, type SinkRows, typedArray } from "./sink.ts";
 import { Histogram } from "./metrics.ts";
 import { toChangeEvent } from "./change_event.ts";
-import { retry } from "../core/retry.ts";
+import { backoffDelay, retry } from "../core/retry.ts";
 import { storableText } from "./payload.ts";
 
 /** Rejected events are kept a week (seed 003's `last_7_days` window). */
@@ -43,6 +50,14 @@ export interface WriterOptions {
   series?: SeriesSink;
   /** Inbound messages per transaction. @default {20000} */
   maxMessages?: number;
+  /** Backoff of sending live state again that the cache refused. @default {{ minDelayMs: 1000, maxDelayMs: 30000 }} */
+  liveRetry?: { minDelayMs?: number; maxDelayMs?: number };
+}
+
+/** A live-state write the cache refused: the entry to set (with when it was made), or a delete. */
+interface Unwritten {
+  entry?: CacheEntry;
+  at: number;
 }
 
 interface Queued {
@@ -70,6 +85,12 @@ export interface WriterStats {
    * total; sinks run pipelined, so these overlap.
    */
   sinkMs: Record<string, number>;
+  /** Live-state cache writes (and deletes) that failed; their keys are sent again. */
+  cacheFailures: number;
+  /** Keys whose newest live state the cache refused, waiting to be sent again. */
+  cacheUnwritten: number;
+  /** Change events the cache could not publish (not sent again). */
+  eventsDropped: number;
 }
 
 /** Group-commits worker batches. */
@@ -90,7 +111,16 @@ export class Writer {
     commitLatency: new Histogram([1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]),
     ingestLatency: new Histogram([5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 10000]),
     sinkMs: {},
+    cacheFailures: 0,
+    cacheUnwritten: 0,
+    eventsDropped: 0,
   };
+  #unwritten = new Map<string, Unwritten>();
+  #retryTimer?: ReturnType<typeof setTimeout>;
+  #retryAttempt = 0;
+  /** The retry timer fired during a commit: that commit's cache write sends the unwritten keys. */
+  #resendDue = false;
+  #stopped = false;
 
   constructor(options: WriterOptions) {
     this.#o = options;
@@ -107,7 +137,36 @@ export class Writer {
 
   /** Figures for `/metrics`. */
   stats(): WriterStats {
-    return { ...this.#stats, queuedBatches: this.#queue.length, queuedMessages: this.#queuedMessages };
+    return {
+      ...this.#stats,
+      queuedBatches: this.#queue.length,
+      queuedMessages: this.#queuedMessages,
+      cacheUnwritten: this.#unwritten.size,
+    };
+  }
+
+  /**
+   * Deletes an actor's live state (the actor was removed); a delete the cache refused is sent again
+   * like a refused write, and a refused write of the key is never sent after it.
+   */
+  async deleteLive(key: string): Promise<void> {
+    const cache = this.#o.cache;
+    if (!cache) return;
+    this.#unwritten.delete(key);
+    try {
+      await cache.delete(key);
+    } catch (error) {
+      this.#refused([{ key }], error);
+    }
+  }
+
+  /** Stops sending refused live state again (after the last commit); what is left is logged. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    if (this.#unwritten.size > 0) {
+      this.#o.log.warn("writer stopped with live state the cache refused", { keys: this.#unwritten.size });
+    }
   }
 
   /** Resolves when nothing is queued or being committed. */
@@ -118,6 +177,15 @@ export class Writer {
 
   #pump(): void {
     if (this.#busy) return;
+    if (this.#resendDue) {
+      // one cache write at a time, in commit order: an older value must never land after a newer one
+      this.#busy = true;
+      this.#resend().finally(() => {
+        this.#busy = false;
+        this.#pump();
+      });
+      return;
+    }
     if (this.#queue.length === 0) {
       for (const wake of this.#idle.splice(0)) wake();
       return;
@@ -275,20 +343,100 @@ export class Writer {
     return result.count;
   }
 
-  /** Live state after the commit; the cache is not the system of record, so a failure is only logged. */
+  /**
+   * Live state and change events after the commit. The cache is not the system of record, so a failure
+   * does not fail the commit; refused live state is kept and sent again (see the module doc).
+   */
   async #publish(batches: Batch[]): Promise<void> {
     const cache = this.#o.cache;
     if (!cache) return;
     const entries = new Map<string, CacheEntry>();
     for (const batch of batches) for (const entry of batch.cache) entries.set(entry.key, entry);
-    try {
-      if (entries.size > 0) await cache.setMany([...entries.values()]);
-      await Promise.all(
-        batches.flatMap((b) => b.events.map((event) => cache.publish(CHANGES_CHANNEL, toChangeEvent(event)))),
-      );
-    } catch (error) {
-      this.#o.log.warn("cache update failed after commit (live state may lag)", { error });
+    for (const key of entries.keys()) this.#unwritten.delete(key); // superseded by the newer value
+    if (entries.size > 0) {
+      try {
+        await cache.setMany([...entries.values()]);
+        // the cache takes writes again: what it refused before need not wait for the timer
+        if (this.#unwritten.size > 0) await this.#resend();
+      } catch (error) {
+        this.#refused([...entries.values()], error);
+      }
     }
+    const events = batches.flatMap((b) => b.events);
+    const results = await Promise.allSettled(
+      events.map((event) => cache.publish(CHANGES_CHANNEL, toChangeEvent(event))),
+    );
+    const failed = results.filter((r) => r.status === "rejected");
+    if (failed.length > 0) {
+      this.#stats.eventsDropped += failed.length;
+      this.#o.log.warn("change events could not be published after commit; dropped", {
+        count: failed.length,
+        error: failed[0].reason,
+      });
+    }
+  }
+
+  /** Keeps the newest refused entry (or delete) per key and schedules sending them again. */
+  #refused(entries: (CacheEntry | { key: string })[], error: unknown): void {
+    this.#stats.cacheFailures++;
+    const at = Date.now();
+    for (const e of entries) {
+      this.#unwritten.set(e.key, "value" in e ? { entry: e, at } : { at });
+    }
+    this.#o.log.warn("the cache refused live state after commit; it will be sent again", {
+      keys: this.#unwritten.size,
+      error,
+    });
+    this.#scheduleResend();
+  }
+
+  #scheduleResend(): void {
+    if (this.#stopped || this.#retryTimer !== undefined) return;
+    const { minDelayMs = 1_000, maxDelayMs = 30_000 } = this.#o.liveRetry ?? {};
+    const delay = backoffDelay(Math.min(this.#retryAttempt++, 30), { minDelayMs, maxDelayMs });
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#resendDue = this.#unwritten.size > 0;
+      this.#pump();
+    }, delay);
+  }
+
+  /** Sends the refused live state again, with what is left of each TTL; runs only while `#busy`. */
+  async #resend(): Promise<void> {
+    this.#resendDue = false;
+    const cache = this.#o.cache;
+    if (!cache) return;
+    const now = Date.now();
+    const sent: [string, Unwritten][] = [];
+    const sets: CacheEntry[] = [];
+    const deletes: string[] = [];
+    for (const [key, u] of this.#unwritten) {
+      const ttl = u.entry?.ttlSeconds;
+      const left = ttl === undefined ? undefined : ttl - (now - u.at) / 1000;
+      if (left !== undefined && left <= 0) {
+        this.#unwritten.delete(key); // it would have expired by now
+        continue;
+      }
+      sent.push([key, u]);
+      if (!u.entry) deletes.push(key);
+      else sets.push(left === undefined ? u.entry : { ...u.entry, ttlSeconds: left });
+    }
+    try {
+      if (sets.length > 0) await cache.setMany(sets);
+      if (deletes.length > 0) await cache.delete(...deletes);
+    } catch (error) {
+      this.#stats.cacheFailures++;
+      this.#o.log.warn("the cache still refuses live state; retrying", { keys: this.#unwritten.size, error });
+      return this.#scheduleResend();
+    }
+    for (const [key, u] of sent) if (this.#unwritten.get(key) === u) this.#unwritten.delete(key);
+    this.#retryAttempt = 0;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    if (sent.length > 0) {
+      this.#o.log.info("live state the cache had refused sent again", { keys: sent.length });
+    }
+    if (this.#unwritten.size > 0) this.#scheduleResend();
   }
 
   #record(batches: Batch[], messages: number, rows: number, elapsedMs: number): void {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../core/log.ts";
 import { CHANGES_CHANNEL } from "../stores/cache/cache.ts";
+import { eventually } from "../stores/cache/cache_contract.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
 import { rollupSources } from "./kinds.ts";
 import { RollupRepairer } from "./rollup_repair.ts";
@@ -227,4 +228,80 @@ Deno.test("Writer keeps readings flowing while the documents store is down and a
     down = false;
     await withLetter;
     assert.equal(documents.docs.get("telemetry_events")?.size, 1);
+  }));
+
+/** A recording cache that refuses writes, deletes and publishes (as Redis at `maxmemory`) while `refusing`. */
+function refusingCache() {
+  const cache = fakeCache();
+  const control = { refusing: true };
+  const oom = () => Object.assign(new Error("OOM command not allowed"), { name: "ReplyError" });
+  const { setMany, delete: del, publish } = cache;
+  cache.setMany = (entries) => control.refusing ? Promise.reject(oom()) : setMany(entries);
+  cache.delete = (...keys) => control.refusing ? Promise.reject(oom()) : del(...keys);
+  cache.publish = (channel, message) => control.refusing ? Promise.reject(oom()) : publish(channel, message);
+  return { cache, control };
+}
+
+Deno.test("Writer sends live state the cache refused again once it takes writes: newest value per key, TTL left", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const { cache, control } = refusingCache();
+    const writer = new Writer({
+      sql,
+      sinks: SINKS,
+      log: silentLogger,
+      cache,
+      liveRetry: { minDelayMs: 20, maxDelayMs: 50 },
+    });
+    try {
+      const live = (v: number) =>
+        sinkBatch({}, {
+          cache: [
+            { key: "actor:ven:1", value: { v } },
+            { key: "actor:plant:1", value: { v }, ttlSeconds: 300 },
+          ],
+          events: [{ type: "state", kind: "ven", id: "1", status: "offline" }],
+        });
+      await writer.submit(live(1));
+      await writer.submit(sinkBatch({}, { cache: [{ key: "actor:ven:1", value: { v: 2 } }] }));
+      let stats = writer.stats();
+      assert.equal(stats.cacheFailures, 2);
+      assert.equal(stats.cacheUnwritten, 2);
+      assert.equal(stats.eventsDropped, 1);
+      assert.equal(stats.failures, 0, "the commits themselves succeeded");
+      control.refusing = false;
+      await eventually(() => writer.stats().cacheUnwritten === 0);
+      assert.deepEqual(cache.entries.get("actor:ven:1")!.value, { v: 2 });
+      assert.deepEqual(cache.entries.get("actor:plant:1")!.value, { v: 1 });
+      const ttl = cache.entries.get("actor:plant:1")!.ttlSeconds!;
+      assert.ok(ttl > 290 && ttl < 300, `what is left of the TTL, got ${ttl}`);
+      stats = writer.stats();
+      assert.equal(stats.cacheFailures, 2, "no failure once the cache took the writes");
+    } finally {
+      writer.stop();
+    }
+  }));
+
+Deno.test("Writer.deleteLive() sends a refused delete again, and a refused write of the key never lands after it", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const { cache, control } = refusingCache();
+    const writer = new Writer({
+      sql,
+      sinks: SINKS,
+      log: silentLogger,
+      cache,
+      liveRetry: { minDelayMs: 20, maxDelayMs: 50 },
+    });
+    try {
+      control.refusing = false;
+      await writer.submit(sinkBatch({}, { cache: [{ key: "actor:ven:gone", value: { v: 1 } }] }));
+      control.refusing = true;
+      await writer.submit(sinkBatch({}, { cache: [{ key: "actor:ven:gone", value: { v: 2 } }] }));
+      await writer.deleteLive("actor:ven:gone");
+      assert.equal(writer.stats().cacheUnwritten, 1);
+      control.refusing = false;
+      await eventually(() => writer.stats().cacheUnwritten === 0);
+      assert.equal(cache.entries.has("actor:ven:gone"), false);
+    } finally {
+      writer.stop();
+    }
   }));

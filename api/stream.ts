@@ -2,7 +2,11 @@
  * Server-Sent Events of the change channel: actor state changes and alerts, as they are published to
  * `CHANGES_CHANNEL`, filtered by kind and entity. A comment line every {@linkcode HEARTBEAT_MS} keeps
  * proxies from closing an idle stream; the subscription ends when the client goes away (request
- * aborted or stream cancelled) or falls too far behind (it reconnects, per the `retry` hint).
+ * aborted or stream cancelled) or falls too far behind (it reconnects, per the `retry` hint). The
+ * stream also ends when the cache's pub/sub connection is lost: events published meanwhile are missed,
+ * and a client whose stream ended reads what it shows over REST again (`components/live_feed.ts`
+ * polls on a stream error and once more when the stream is back), rather than showing "live" while
+ * receiving nothing.
  * @module
  */
 import type { Services } from "../core/services.ts";
@@ -79,6 +83,11 @@ export async function changeStream(
       if (event.success && matches(event.data, filter)) {
         send(`event: ${event.data.kind}\ndata: ${JSON.stringify(event.data)}\n\n`);
       }
+    }, {
+      onInterrupt: (error) => {
+        services.log.warn("change stream ended: the cache's pub/sub connection was lost", { error });
+        close();
+      },
     });
   } catch (error) {
     close();

@@ -3,6 +3,12 @@
  * `domain/live.ts` `VenLiveState`, no TTL: the actor owns it and the runtime deletes it with the
  * actor), built once per flush by the host, and its change events on `CHANGES_CHANNEL` (`state` when
  * its status or its events in progress change, `reading` at most once a second).
+ *
+ * Why no TTL, unlike a plant's 5 minutes: the host ships live state only when an actor changes, and
+ * VEN state is read from the cache only (`api/live.ts`), so a TTL would make a silent VEN (an offline
+ * one is silent by definition) vanish from `/api/vens` and the network figures while it is still
+ * registered. A write the cache refused is sent again by the writer (`actors/writer.ts`), and the
+ * in-process cache never evicts `actor:` keys.
  * @module
  */
 import type { VenLiveState } from "../../domain/live.ts";

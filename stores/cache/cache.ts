@@ -44,6 +44,16 @@ export interface CacheEntry {
   ttlSeconds?: number;
 }
 
+/** Options for {@linkcode Cache.subscribe}. */
+export interface SubscribeOptions {
+  /**
+   * Called once if the subscription ends without being asked to: the backend's pub/sub connection was
+   * lost, so messages published meanwhile are missed. Its unsubscribe then does nothing; subscribe
+   * again to receive messages. (The in-process cache never loses messages and never calls it.)
+   */
+  onInterrupt?(error: Error): void;
+}
+
 /**
  * A key-value cache with TTLs and pub/sub. Values are JSON-serialised; `get` returns `undefined` for a
  * missing or expired key. Writes while the backend is unreachable are buffered within a bound (newest
@@ -62,8 +72,15 @@ export interface Cache {
   /** Seconds until `key` expires; `undefined` when missing, `-1` when it has no TTL. */
   ttl(key: string): Promise<number | undefined>;
   publish(channel: string, message: unknown): Promise<void>;
-  /** Calls `onMessage` for every message on `channel`; resolves to an unsubscribe function. */
-  subscribe(channel: string, onMessage: (message: unknown) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onMessage` for every message on `channel`; resolves, once the backend confirmed the
+   * subscription, to an unsubscribe function. A subscription that failed leaves nothing registered.
+   */
+  subscribe(
+    channel: string,
+    onMessage: (message: unknown) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>>;
   check(): Promise<StoreStatus>;
   close(): Promise<void>;
 }

@@ -7,6 +7,13 @@
  * recently used keys (reads and writes both count as use). Expiry is lazy (checked on access, and
  * swept when the bound is reached), so the cache owns no timers and needs no background work.
  *
+ * Actor live state (`actor:` keys) is never evicted and does not count against `maxKeys`: its owner
+ * writes it only when it changes, and a VEN's state is read from the cache only, so an evicted key
+ * would make a quiet actor vanish from the API until it changes again. Those keys are bounded by the
+ * number of actors (the runtime deletes them with their actor). An eviction makes `check()` say
+ * `degraded` for {@linkcode EVICTION_WINDOW_MS}: a seed-004 value (`latest:`, `dashboard:`) or an API
+ * response was dropped early, and `maxKeys` is too small for the load.
+ *
  * @example
  * ```ts
  * import { openMemoryCache } from "./stores/cache/memory/memory_cache.ts";
@@ -21,9 +28,18 @@ import { type Clock, systemClock } from "../../../core/clock.ts";
 import type { Cache, CacheEntry } from "../cache.ts";
 import type { StoreStatus } from "../../status.ts";
 
+/** How long `check()` says `degraded` after an eviction: the longest seed-004 TTL. */
+export const EVICTION_WINDOW_MS = 300_000;
+
+/** Prefix of the actor live-state keys, which are never evicted. */
+const OWNED_PREFIX = "actor:";
+
 /** Options for {@linkcode openMemoryCache}. */
 export interface MemoryCacheOptions {
-  /** Most keys held at once; past it the least recently used are evicted. @default {100000} */
+  /**
+   * Most keys held at once, `actor:` keys not counted; past it the least recently used are evicted.
+   * @default {100000}
+   */
   maxKeys?: number;
   /** Time source for TTLs (tests pass a manual clock). @default {systemClock} */
   clock?: Clock;
@@ -45,12 +61,16 @@ class ChannelMessage extends Event {
 /** The in-process {@linkcode Cache}. */
 export class MemoryCache implements Cache {
   readonly backend = "memory" as const;
+  /** Evictable keys in LRU order. */
   readonly #slots = new Map<string, Slot>();
+  /** Actor live state: never evicted. */
+  readonly #owned = new Map<string, Slot>();
   readonly #bus = new EventTarget();
   readonly #maxKeys: number;
   readonly #clock: Clock;
   #closed = false;
   #evicted = 0;
+  #lastEvictedAt?: number;
 
   constructor(options: MemoryCacheOptions = {}) {
     const { maxKeys = 100_000, clock = systemClock } = options;
@@ -68,7 +88,7 @@ export class MemoryCache implements Cache {
 
   /** Keys currently held, expired ones not yet swept included. */
   get size(): number {
-    return this.#slots.size;
+    return this.#slots.size + this.#owned.size;
   }
 
   get<T = unknown>(key: string): Promise<T | undefined> {
@@ -92,7 +112,7 @@ export class MemoryCache implements Cache {
 
   delete(...keys: string[]): Promise<void> {
     return this.#run(() => {
-      for (const key of keys) this.#slots.delete(key);
+      for (const key of keys) this.#map(key).delete(key);
     });
   }
 
@@ -100,9 +120,11 @@ export class MemoryCache implements Cache {
     return this.#run(() => {
       const now = this.#clock.now();
       const out: string[] = [];
-      for (const [key, slot] of this.#slots) {
-        if (out.length >= limit) break;
-        if (key.startsWith(prefix) && !expired(slot, now)) out.push(key);
+      for (const slots of [this.#owned, this.#slots]) {
+        for (const [key, slot] of slots) {
+          if (out.length >= limit) break;
+          if (key.startsWith(prefix) && !expired(slot, now)) out.push(key);
+        }
       }
       return out;
     });
@@ -137,20 +159,29 @@ export class MemoryCache implements Cache {
   }
 
   check(): Promise<StoreStatus> {
+    const evicting = this.#lastEvictedAt !== undefined &&
+      this.#clock.now() - this.#lastEvictedAt < EVICTION_WINDOW_MS;
     return Promise.resolve({
       store: "cache",
       backend: "in-process",
-      state: this.#closed ? "down" : "up",
+      state: this.#closed ? "down" : evicting ? "degraded" : "up",
       required: true,
       latencyMs: 0,
       location: "memory",
-      detail: `${this.#slots.size} keys (max ${this.#maxKeys}), ${this.#evicted} evicted`,
+      ...(evicting && !this.#closed
+        ? {
+          error: `keys evicted past maxKeys ${this.#maxKeys} in the last ${EVICTION_WINDOW_MS / 60_000} min`,
+        }
+        : {}),
+      detail: `${this.#slots.size} keys (max ${this.#maxKeys}) and ${this.#owned.size} actor states, ` +
+        `${this.#evicted} evicted`,
     });
   }
 
   close(): Promise<void> {
     this.#closed = true;
     this.#slots.clear();
+    this.#owned.clear();
     return Promise.resolve();
   }
 
@@ -164,11 +195,16 @@ export class MemoryCache implements Cache {
     }
   }
 
+  #map(key: string): Map<string, Slot> {
+    return key.startsWith(OWNED_PREFIX) ? this.#owned : this.#slots;
+  }
+
   #live(key: string): Slot | undefined {
-    const slot = this.#slots.get(key);
+    const slots = this.#map(key);
+    const slot = slots.get(key);
     if (!slot) return undefined;
     if (expired(slot, this.#clock.now())) {
-      this.#slots.delete(key);
+      slots.delete(key);
       return undefined;
     }
     return slot;
@@ -178,8 +214,10 @@ export class MemoryCache implements Cache {
     const slot = this.#live(key);
     if (!slot) return undefined;
     // Map order is our LRU order: re-inserting marks the key most recently used.
-    this.#slots.delete(key);
-    this.#slots.set(key, slot);
+    if (this.#map(key) === this.#slots) {
+      this.#slots.delete(key);
+      this.#slots.set(key, slot);
+    }
     return JSON.parse(slot.json) as T;
   }
 
@@ -187,8 +225,9 @@ export class MemoryCache implements Cache {
     validTtl(ttlSeconds);
     const slot: Slot = { json: JSON.stringify(value ?? null) };
     if (ttlSeconds !== undefined) slot.expiresAt = this.#clock.now() + ttlSeconds * 1000;
-    this.#slots.delete(key);
-    this.#slots.set(key, slot);
+    const slots = this.#map(key);
+    slots.delete(key);
+    slots.set(key, slot);
     if (this.#slots.size > this.#maxKeys) this.#evict();
   }
 
@@ -199,6 +238,7 @@ export class MemoryCache implements Cache {
       if (this.#slots.size <= this.#maxKeys) break;
       this.#slots.delete(key);
       this.#evicted++;
+      this.#lastEvictedAt = now;
     }
   }
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { manualClock } from "../../../core/clock.ts";
 import { cacheContract } from "../cache_contract.ts";
 import { keys, TTL } from "../cache.ts";
-import { openMemoryCache } from "./memory_cache.ts";
+import { EVICTION_WINDOW_MS, openMemoryCache } from "./memory_cache.ts";
 
 cacheContract(() => Promise.resolve(openMemoryCache()), { label: "memory" });
 
@@ -29,6 +29,26 @@ Deno.test("memoryCache evicts the least recently used key past maxKeys", async (
   assert.deepEqual(await cache.getMany(["a", "b", "c", "d"]), [1, undefined, 3, 4]);
   assert.equal(cache.evicted, 1);
   assert.equal(cache.size, 3);
+  await cache.close();
+});
+
+Deno.test("memoryCache never evicts actor live state, and check() says degraded after an eviction", async () => {
+  const clock = manualClock(0);
+  const cache = openMemoryCache({ maxKeys: 2, clock });
+  for (let i = 0; i < 5; i++) await cache.set(keys.actor("ven", `v${i}`), { i });
+  await cache.setMany([{ key: "api:a", value: 1 }, { key: "api:b", value: 2 }]);
+  assert.equal((await cache.check()).state, "up", "actor states do not count against maxKeys");
+  await cache.set("api:c", 3);
+  assert.equal(cache.evicted, 1);
+  assert.equal(await cache.get("api:a"), undefined);
+  const states = await cache.getMany(Array.from({ length: 5 }, (_, i) => keys.actor("ven", `v${i}`)));
+  assert.deepEqual(states, [0, 1, 2, 3, 4].map((i) => ({ i })));
+  assert.equal((await cache.keys("actor:ven:")).length, 5);
+  const status = await cache.check();
+  assert.equal(status.state, "degraded");
+  assert.match(status.error ?? "", /evicted past maxKeys 2/);
+  clock.advance(EVICTION_WINDOW_MS);
+  assert.equal((await cache.check()).state, "up", "no eviction in the last 5 min");
   await cache.close();
 });
 

@@ -2,13 +2,16 @@
  * The Redis cache (ioredis), used when `REDIS_URL` is set.
  *
  * - Two connections: commands, and a subscriber opened on the first `subscribe` (a connection in
- *   subscriber mode can run nothing else).
+ *   subscriber mode can run nothing else). Losing the subscriber connection ends every subscription
+ *   (`onInterrupt`), since what was published meanwhile is missed; see `subscriber.ts`.
  * - `setMany` is one pipeline of `SET key value EX seconds` (PX for sub-second TTLs).
  * - `keys` uses SCAN with an escaped MATCH pattern, never KEYS.
  * - While Redis is unreachable, writes go to a bounded {@linkcode WriteBuffer} (newest value per key
  *   wins) and are replayed, in order, as soon as the connection is ready again; past the bound they
  *   reject with `BackpressureError`. Reads of buffered keys see the buffered value; other reads and
  *   `publish` reject with `StoreUnavailableError` (a change event is not worth replaying late).
+ * - A write Redis refuses (`OOM command not allowed` at `maxmemory`), or one past the buffer's bound,
+ *   rejects, and `check()` says `degraded` with the reason until a write succeeds again.
  * - ioredis reconnects with our backoff; its own offline queue is off so nothing waits unbounded.
  *
  * @example
@@ -26,7 +29,7 @@ import type { Logger } from "../../../core/log.ts";
 import { StoreUnavailableError } from "../../../core/errors.ts";
 import { backoffDelay, type BackoffOptions } from "../../../core/retry.ts";
 import { maskUrl } from "../../postgres/client.ts";
-import type { Cache, CacheEntry } from "../cache.ts";
+import type { Cache, CacheEntry, SubscribeOptions } from "../cache.ts";
 import type { StoreStatus } from "../../status.ts";
 import { type BufferedOp, WriteBuffer } from "./write_buffer.ts";
 import { RedisSubscriber } from "./subscriber.ts";
@@ -59,6 +62,8 @@ export class RedisCache implements Cache {
   readonly #subscriber: RedisSubscriber;
   #replaying?: Promise<void>;
   #lastError?: string;
+  /** Why the last write failed while connected (refused, or past the buffer); cleared by a good write. */
+  #writeFailure?: string;
   #closed = false;
 
   constructor(client: Redis, options: RedisCacheOptions) {
@@ -162,8 +167,12 @@ export class RedisCache implements Cache {
     await this.#command(() => this.#client.publish(this.#ns + channel, JSON.stringify(message ?? null)));
   }
 
-  subscribe(channel: string, onMessage: (message: unknown) => void): Promise<() => Promise<void>> {
-    return this.#subscriber.subscribe(channel, onMessage);
+  subscribe(
+    channel: string,
+    onMessage: (message: unknown) => void,
+    options?: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    return this.#subscriber.subscribe(channel, onMessage, options);
   }
 
   async check(): Promise<StoreStatus> {
@@ -185,6 +194,15 @@ export class RedisCache implements Cache {
       return { ...base, state: "down", error: (error as Error).message, detail };
     }
     const latencyMs = performance.now() - started;
+    if (this.#writeFailure) {
+      return {
+        ...base,
+        state: "degraded",
+        error: `writes refused: ${this.#writeFailure}`,
+        latencyMs,
+        detail,
+      };
+    }
     return { ...base, state: buffered > 0 ? "degraded" : "up", latencyMs, detail };
   }
 
@@ -218,10 +236,14 @@ export class RedisCache implements Cache {
       try {
         return await this.#exec(ops);
       } catch (error) {
-        if (isReplyError(error)) throw error;
+        if (isReplyError(error)) throw this.#refused(error);
       }
     }
-    this.#buffer.put(ops);
+    try {
+      this.#buffer.put(ops);
+    } catch (error) {
+      throw this.#refused(error);
+    }
     if (this.#client.status === "ready") this.#replay();
   }
 
@@ -242,6 +264,13 @@ export class RedisCache implements Cache {
     const results = await pipeline.exec();
     const failed = results?.find(([error]) => error);
     if (failed) throw failed[0];
+    this.#writeFailure = undefined;
+  }
+
+  /** Remembers a write failure for `check()` (e.g. `OOM command not allowed`), and returns it. */
+  #refused(error: unknown): unknown {
+    this.#writeFailure = error instanceof Error ? error.message : String(error);
+    return error;
   }
 
   /** Replays the buffer in batches while connected; one replay at a time. */
@@ -254,6 +283,7 @@ export class RedisCache implements Cache {
           await this.#exec(batch);
         } catch (error) {
           if (!isReplyError(error)) break; // connection lost again: the next "ready" resumes
+          this.#refused(error);
           this.#log.error("redis refused a buffered write; dropping it", { error, key: batch[0]?.key });
         }
         this.#buffer.settle(batch);

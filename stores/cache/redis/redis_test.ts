@@ -92,6 +92,98 @@ if (OWN) {
       await server.stop();
     }
   });
+  Deno.test("redisCache.subscribe() that failed while Redis was down leaves no trace: the next subscriber receives messages", async () => {
+    const server = await startOwnRedis();
+    const cache = await openRedisCache({ url: server.url, log: silentLogger });
+    try {
+      await server.kill();
+      await eventually(async () => (await cache.check()).state === "down");
+      await assert.rejects(cache.subscribe("changes", () => {}));
+      await server.restart();
+      await eventually(async () => (await cache.check()).state === "up", 10_000);
+      const received: unknown[] = [];
+      const unsubscribe = await cache.subscribe("changes", (m) => received.push(m));
+      await cache.publish("changes", { n: 1 });
+      await eventually(() => received.length === 1);
+      assert.deepEqual(received, [{ n: 1 }]);
+      await unsubscribe();
+    } finally {
+      await cache.close();
+      await server.stop();
+    }
+  });
+
+  Deno.test("redisCache.subscribe() ends every subscription with onInterrupt when the connection is lost", async () => {
+    const server = await startOwnRedis();
+    const cache = await openRedisCache({ url: server.url, log: silentLogger });
+    try {
+      const interrupted: Error[] = [];
+      const received: unknown[] = [];
+      const onInterrupt = (error: Error) => interrupted.push(error);
+      const unsubscribe = await cache.subscribe("changes", (m) => received.push(m), { onInterrupt });
+      await cache.subscribe("other", () => {}, { onInterrupt });
+      await server.kill();
+      await eventually(() => interrupted.length === 2);
+      assert.ok(interrupted.every((e) => e instanceof StoreUnavailableError));
+      await unsubscribe(); // already ended: nothing to do
+      await server.restart();
+      await eventually(async () => (await cache.check()).state === "up", 10_000);
+      const again = await cache.subscribe("changes", (m) => received.push(m));
+      await cache.publish("changes", "after");
+      await eventually(() => received.length === 1);
+      assert.deepEqual(received, ["after"]);
+      assert.equal(interrupted.length, 2, "called once per subscription");
+      await again();
+    } finally {
+      await cache.close();
+      await server.stop();
+    }
+  });
+
+  Deno.test("redisCache.check() says degraded with the reason while Redis refuses writes (maxmemory), up after a good write", async () => {
+    const server = await startOwnRedis({ args: ["--maxmemory", "3mb", "--maxmemory-policy", "noeviction"] });
+    const cache = await openRedisCache({ url: server.url, log: silentLogger });
+    try {
+      const big = "x".repeat(1_000);
+      let refused: Error | undefined;
+      for (let i = 0; i < 200 && !refused; i++) {
+        await cache.setMany(
+          Array.from({ length: 50 }, (_, j) => ({ key: `actor:ven:${i}-${j}`, value: big })),
+        )
+          .catch((e) => (refused = e));
+      }
+      assert.match(refused?.message ?? "", /OOM/);
+      const status = await cache.check();
+      assert.equal(status.state, "degraded");
+      assert.match(status.error ?? "", /writes refused: OOM/);
+      await cache.delete(...await cache.keys("actor:ven:"));
+      await cache.set("actor:ven:small", 1);
+      assert.equal((await cache.check()).state, "up");
+    } finally {
+      await cache.close();
+      await server.stop();
+    }
+  });
+
+  Deno.test("redisCache.check() says degraded past the outage buffer's bound once Redis is back", async () => {
+    const server = await startOwnRedis();
+    const cache = await openRedisCache({ url: server.url, log: silentLogger, maxBuffered: 5 });
+    try {
+      await server.kill();
+      await eventually(async () => (await cache.check()).state === "down");
+      await assert.rejects(cache.setMany(Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: i }))));
+      await server.restart();
+      await eventually(async () => (await cache.check()).state !== "down", 10_000);
+      const status = await cache.check();
+      assert.equal(status.state, "degraded");
+      assert.match(status.error ?? "", /writes refused: .*buffered/);
+      await cache.set("k0", 0);
+      assert.equal((await cache.check()).state, "up");
+    } finally {
+      await cache.close();
+      await server.stop();
+    }
+  });
 }
 
 async function writeThroughOutage(server: OwnRedis, cache: RedisCache): Promise<void> {

@@ -40,14 +40,18 @@ export interface OwnRedis {
 
 /**
  * Starts `redis-server` on a spare port. With `durable`, it keeps an append-only file fsynced on every
- * write in its own temporary directory, so data written before a kill is there after a restart.
+ * write in its own temporary directory, so data written before a kill is there after a restart. `args`
+ * are more server options (e.g. `["--maxmemory", "3mb"]`).
  */
-export async function startOwnRedis(options: { durable?: boolean } = {}): Promise<OwnRedis> {
+export async function startOwnRedis(
+  options: { durable?: boolean; args?: string[] } = {},
+): Promise<OwnRedis> {
   const port = freePort();
   const dir = await Deno.makeTempDir({ prefix: "gridpulse-redis-" });
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
   args.push(
     ...(options.durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
+    ...options.args ?? [],
   );
   let child: Deno.ChildProcess | undefined;
   const start = async () => {
