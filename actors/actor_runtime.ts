@@ -285,6 +285,7 @@ export class RuntimeCore implements ActorRuntime {
       this.#repairer,
       this.#catchAll,
       this.#state,
+      this.#p.services.series?.stats(),
     );
   }
 

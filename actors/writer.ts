@@ -210,7 +210,8 @@ export class Writer {
       const rows = merged.get(sink.name);
       if (rows && sink.series) points.push(...sink.series(rows.columns, rows.count));
     }
-    if (points.length > 0) series.write(points);
+    // A refusal is counted, logged and shown by the sink's check(); nothing here can do more about it
+    if (points.length > 0) series.write(points).catch(() => {});
   }
 
   /**
