@@ -12,6 +12,7 @@ import type { Supervisor } from "./supervisor.ts";
 import type { Writer } from "./writer.ts";
 import type { RollupRepairer } from "./rollup_repair.ts";
 import type { SeriesStats } from "../stores/series/series.ts";
+import type { SeriesOutboxStats } from "./series_outbox.ts";
 
 /** Renders the runtime's metrics. */
 export function renderMetrics(
@@ -23,6 +24,7 @@ export function renderMetrics(
   catchAll: CatchAll | undefined,
   state: RuntimeStats["state"],
   series: SeriesStats | undefined,
+  outbox: SeriesOutboxStats | undefined,
 ): string {
   const hosts = supervisor.workers();
   const running = hosts.filter((h) => h.state === "running" && h.stats);
@@ -143,7 +145,7 @@ export function renderMetrics(
       {},
       r.failures,
     ]]);
-  seriesFamilies(text, series)
+  seriesFamilies(text, series, outbox)
     .histogram("gridpulse_write_batch_messages", "Messages per group commit", w.commitSize)
     .histogram(
       "gridpulse_write_commit_ms",
@@ -158,9 +160,38 @@ export function renderMetrics(
   return text.toString();
 }
 
-/** The series sink's figures (InfluxDB), when one is configured. */
-export function seriesFamilies(text: MetricsText, series: SeriesStats | undefined): MetricsText {
+/** The series sink's figures (InfluxDB) and its outbox's, when one is configured. */
+export function seriesFamilies(
+  text: MetricsText,
+  series: SeriesStats | undefined,
+  outbox?: SeriesOutboxStats,
+): MetricsText {
   if (!series) return text;
+  if (outbox) {
+    text
+      .family(
+        "gridpulse_series_outbox_ranges",
+        "gauge",
+        "Committed reading ranges InfluxDB has not confirmed (series_outbox, as last counted)",
+        [[{}, outbox.backlog]],
+      )
+      .family("gridpulse_series_outbox_points", "gauge", "Points of those ranges when committed", [[
+        {},
+        outbox.backlogPoints,
+      ]])
+      .family(
+        "gridpulse_series_remirrored_points_total",
+        "counter",
+        "Points mirrored again from PostgreSQL and confirmed by InfluxDB",
+        [[{}, outbox.remirroredPoints]],
+      )
+      .family(
+        "gridpulse_series_remirror_failures_total",
+        "counter",
+        "Attempts to mirror a range again that failed (the range stays and is tried again)",
+        [[{}, outbox.failures]],
+      );
+  }
   return text
     .family("gridpulse_series_points_confirmed_total", "counter", "Points InfluxDB confirmed", [[
       {},

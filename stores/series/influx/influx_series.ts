@@ -6,7 +6,8 @@
  * lines when full; so this sink counts every point it hands over until InfluxDB confirmed it
  * (`writeSuccess`) and refuses new points with `BackpressureError` past `maxBuffered`, before the
  * client would ever drop one. Retries have no count or time limit: points wait for the server as long
- * as the process lives. `close()` flushes, waiting up to `closeTimeoutMs` for a server that is down.
+ * as the process lives. `close()` flushes, waiting up to `closeTimeoutMs` for a server that is down; what
+ * the runtime's writer committed and InfluxDB did not confirm stays recorded in `series_outbox`.
  *
  * A server that answers but refuses writes (HTTP 4xx other than 429: a wrong or revoked token, an
  * unknown org or bucket) is not retried by the client, so the sink makes the refusal visible: the
@@ -46,7 +47,11 @@ export interface InfluxSeriesOptions {
   flushIntervalMs?: number;
   /** First and largest retry delay in ms. @default {{ min: 500, max: 10000 }} */
   retryDelayMs?: { min: number; max: number };
-  /** How long `close()` keeps trying to deliver buffered points. @default {10000} */
+  /**
+   * How long `close()` keeps trying to deliver buffered points. Short, so that a stop stays within
+   * main.ts's grace period: the writer's outbox (`series_outbox`) records what is not confirmed by then,
+   * and the next start mirrors it again. @default {3000}
+   */
   closeTimeoutMs?: number;
   /** How long `flush()` waits for the server to confirm every point. @default {10000} */
   flushTimeoutMs?: number;
@@ -93,7 +98,7 @@ export class InfluxSeries implements SeriesSink {
   constructor(options: InfluxSeriesOptions) {
     const { batchSize = 1_000, flushIntervalMs = 1_000, retryDelayMs = { min: 500, max: 10_000 } } = options;
     this.#max = options.maxBuffered ?? 100_000;
-    this.#closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 3_000;
     this.#flushTimeoutMs = options.flushTimeoutMs ?? 10_000;
     this.#url = options.url.replace(/\/+$/, "");
     this.#location = `${maskUrl(options.url)} (org ${options.org}, bucket ${options.bucket})`;
