@@ -31,7 +31,9 @@ if (import.meta.main) {
       stopping = true;
       console.log("GridPulse is stopping (a second Ctrl-C exits at once)");
       // Bounded: what was acknowledged is committed already; a store that does not answer must not
-      // keep the process (a container runtime would kill it anyway).
+      // keep the process (a container runtime would kill it anyway). The runtime stops first (its
+      // supervisor waits up to 10 s, then the series outbox up to 3 s for InfluxDB), the series sink
+      // then flushes for up to 3 s: readings InfluxDB has not confirmed by then stay in series_outbox.
       const deadline = setTimeout(() => {
         console.error(`GridPulse did not stop within ${STOP_GRACE_MS / 1000} s; exiting`);
         Deno.exit(1);

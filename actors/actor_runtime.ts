@@ -18,6 +18,7 @@ import type { ActorSpec } from "./protocol.ts";
 import { Supervisor, type SupervisorOptions } from "./supervisor.ts";
 import { Writer } from "./writer.ts";
 import { RollupRepairer } from "./rollup_repair.ts";
+import { SeriesOutbox } from "./series_outbox.ts";
 import { Figures, renderMetrics } from "./runtime_metrics.ts";
 import { Reconciler } from "./reconciler.ts";
 import { drainStrandedShards } from "./stranded.ts";
@@ -83,6 +84,7 @@ export class RuntimeCore implements ActorRuntime {
   #registry: ActorRegistry;
   #writer: Writer;
   #repairer: RollupRepairer;
+  #outbox?: SeriesOutbox;
   #figures = new Figures();
   #supervisor: Supervisor;
   #catchAll?: CatchAll;
@@ -110,13 +112,21 @@ export class RuntimeCore implements ActorRuntime {
     this.#p = parts;
     const { services, log } = parts;
     this.#registry = new ActorRegistry(parts.shards);
+    if (services.series) {
+      this.#outbox = new SeriesOutbox({
+        sql: services.sql,
+        series: services.series,
+        sinks: allSinks(),
+        log: log.child({ component: "series-outbox" }),
+      });
+    }
     this.#writer = new Writer({
       sql: services.sql,
       sinks: allSinks(),
       log,
       documents: services.documents,
       cache: services.cache,
-      series: services.series,
+      outbox: this.#outbox,
       maxMessages: parts.writerMaxMessages,
     });
     this.#record = new SubscriptionRecord({
@@ -188,6 +198,7 @@ export class RuntimeCore implements ActorRuntime {
     await this.#catchAll?.start(this.#p.brokerTimeoutMs);
     this.#supervisor.start().catch((error) => log.error("supervisor start failed", { error }));
     this.#repairer.start();
+    this.#outbox?.start();
     this.#sampler = setInterval(() => this.#figures.sample(), 1000);
     if (this.#p.reconcileIntervalMs > 0) this.#reconciler.start(this.#p.reconcileIntervalMs);
     log.info("actor runtime started", {
@@ -285,6 +296,8 @@ export class RuntimeCore implements ActorRuntime {
       this.#repairer,
       this.#catchAll,
       this.#state,
+      this.#p.services.series?.stats(),
+      this.#outbox?.stats(),
     );
   }
 
@@ -335,6 +348,8 @@ export class RuntimeCore implements ActorRuntime {
     await this.#record.close();
     this.#subscribedWaiters.clear(); // their messages stay unacknowledged: the broker redelivers them
     await this.#writer.idle();
+    // before the series sink closes (boot.ts): what InfluxDB has not confirmed by then stays recorded
+    await this.#outbox?.stop();
     this.#writer.stop();
     await this.#repairer.stop();
     this.#move("stopped");

@@ -11,6 +11,8 @@ import type { RuntimeStats } from "./runtime.ts";
 import type { Supervisor } from "./supervisor.ts";
 import type { Writer } from "./writer.ts";
 import type { RollupRepairer } from "./rollup_repair.ts";
+import type { SeriesStats } from "../stores/series/series.ts";
+import type { SeriesOutboxStats } from "./series_outbox.ts";
 
 /** Renders the runtime's metrics. */
 export function renderMetrics(
@@ -21,6 +23,8 @@ export function renderMetrics(
   repairer: RollupRepairer,
   catchAll: CatchAll | undefined,
   state: RuntimeStats["state"],
+  series: SeriesStats | undefined,
+  outbox: SeriesOutboxStats | undefined,
 ): string {
   const hosts = supervisor.workers();
   const running = hosts.filter((h) => h.state === "running" && h.stats);
@@ -158,7 +162,8 @@ export function renderMetrics(
     .family("gridpulse_rollup_recompute_failures_total", "counter", "Failed rollup repair transactions", [[
       {},
       r.failures,
-    ]])
+    ]]);
+  seriesFamilies(text, series, outbox)
     .histogram("gridpulse_write_batch_messages", "Messages per group commit", w.commitSize)
     .histogram(
       "gridpulse_write_commit_ms",
@@ -171,6 +176,69 @@ export function renderMetrics(
       w.ingestLatency,
     );
   return text.toString();
+}
+
+/** The series sink's figures (InfluxDB) and its outbox's, when one is configured. */
+export function seriesFamilies(
+  text: MetricsText,
+  series: SeriesStats | undefined,
+  outbox?: SeriesOutboxStats,
+): MetricsText {
+  if (!series) return text;
+  if (outbox) {
+    text
+      .family(
+        "gridpulse_series_outbox_ranges",
+        "gauge",
+        "Committed reading ranges InfluxDB has not confirmed (series_outbox, as last counted)",
+        [[{}, outbox.backlog]],
+      )
+      .family("gridpulse_series_outbox_points", "gauge", "Points of those ranges when committed", [[
+        {},
+        outbox.backlogPoints,
+      ]])
+      .family(
+        "gridpulse_series_remirrored_points_total",
+        "counter",
+        "Points mirrored again from PostgreSQL and confirmed by InfluxDB",
+        [[{}, outbox.remirroredPoints]],
+      )
+      .family(
+        "gridpulse_series_remirror_failures_total",
+        "counter",
+        "Attempts to mirror a range again that failed (the range stays and is tried again)",
+        [[{}, outbox.failures]],
+      );
+  }
+  return text
+    .family("gridpulse_series_points_confirmed_total", "counter", "Points InfluxDB confirmed", [[
+      {},
+      series.confirmed,
+    ]])
+    .family(
+      "gridpulse_series_points_refused_total",
+      "counter",
+      "Points InfluxDB refused (HTTP 4xx other than 429: token, org, bucket or data)",
+      [[{}, series.refused]],
+    )
+    .family(
+      "gridpulse_series_points_dropped_total",
+      "counter",
+      "Points given up without an answer from InfluxDB (client buffer, or unconfirmed at close)",
+      [[{}, series.dropped]],
+    )
+    .family("gridpulse_series_points_buffered", "gauge", "Points waiting for InfluxDB to confirm them", [[
+      {},
+      series.buffered,
+    ]])
+    .family("gridpulse_series_points_buffered_max", "gauge", "Buffered points before writes are refused", [[
+      {},
+      series.maxBuffered,
+    ]])
+    .family("gridpulse_series_refusing", "gauge", "1 while the last write InfluxDB answered was refused", [[
+      {},
+      series.refusing ? 1 : 0,
+    ]]);
 }
 
 /** Counters kept in the main isolate. */

@@ -26,6 +26,19 @@ export interface Sink {
   write(tx: Tx, rows: Columns, count: number): Promise<number>;
   /** Points to mirror to the series sink (InfluxDB) when one is configured. */
   series?(rows: Columns, count: number): SeriesPoint[];
+  /** Where the rows `series` reads are read back from, to mirror them again (actors/series_outbox.ts). */
+  readonly seriesSource?: SeriesSource;
+}
+
+/**
+ * A table holding a sink's mirrored rows: per column `series` reads (other than `ts`), its SQL
+ * expression; the table's `ts` column is read as epoch milliseconds.
+ */
+export interface SeriesSource {
+  table: string;
+  columns: Record<string, string>;
+  /** Rows of the table the sink writes, when it holds others too (SQL). */
+  where?: string;
 }
 
 /** Rows of one sink being collected. */

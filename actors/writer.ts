@@ -7,7 +7,8 @@
  *
  * Batches queue while a commit runs; the next commit takes everything queued (up to `maxMessages`):
  * readings mirrored to the series sink when configured, then ONE transaction with one multi-row
- * statement per sink plus the ingestion log, sent pipelined; after the commit the cache writes (one
+ * statement per sink plus the ingestion log (and the mirrored ranges in `series_outbox`, until InfluxDB
+ * confirms them: actors/series_outbox.ts), sent pipelined; after the commit the cache writes (one
  * `setMany`) and change events. Then each batch's promise resolves and its worker sends the PUBACKs;
  * a batch with dead letters waits until they are in the documents store (`telemetry_events`, retried
  * while it is down without holding up other commits). A failed transaction rejects every batch of the
@@ -28,9 +29,9 @@ import type { Sql, Tx } from "../stores/postgres/client.ts";
 import type { Cache, CacheEntry } from "../stores/cache/cache.ts";
 import { CHANGES_CHANNEL } from "../stores/cache/cache.ts";
 import type { DocumentStore, NewDocument } from "../stores/documents/documents.ts";
-import type { SeriesPoint, SeriesSink } from "../stores/series/series.ts";
 import type { Batch, DeadLetter } from "./protocol.ts";
 import { appendRows, type Sink, type SinkRows, typedArray } from "./sink.ts";
+import type { Mirrored, SeriesOutbox } from "./series_outbox.ts";
 import { Histogram } from "./metrics.ts";
 import { toChangeEvent } from "./change_event.ts";
 import { backoffDelay, retry } from "../core/retry.ts";
@@ -47,7 +48,8 @@ export interface WriterOptions {
   log: Logger;
   documents?: DocumentStore;
   cache?: Cache;
-  series?: SeriesSink;
+  /** Mirrors readings to the series sink (InfluxDB) when one is configured. */
+  outbox?: SeriesOutbox;
   /** Inbound messages per transaction. @default {20000} */
   maxMessages?: number;
   /** Backoff of sending live state again that the cache refused. @default {{ minDelayMs: 1000, maxDelayMs: 30000 }} */
@@ -210,7 +212,8 @@ export class Writer {
     const batches = group.map((q) => q.batch);
     try {
       const merged = this.#timed("merge", () => this.#merge(batches));
-      this.#mirror(merged);
+      // A full series buffer throws BackpressureError here: the batches are retried.
+      const mirrored = this.#o.outbox?.write(merged);
       let rows = 0;
       await this.#o.sql.begin(async (tx) => {
         // Pipelined: every statement is sent at once and runs in order on the one connection, so a
@@ -223,8 +226,10 @@ export class Writer {
           }
         }
         writes.push(this.#timed("ingestion_log", () => this.#ingestionLog(tx, batches)));
+        if (mirrored) writes.push(this.#timed("series_outbox", () => this.#outboxRecord(tx, mirrored)));
         for (const changed of await Promise.all(writes)) rows += changed;
       });
+      if (mirrored) this.#o.outbox!.track(mirrored);
       const elapsed = performance.now() - started;
       const messages = batches.reduce((n, b) => n + b.messages, 0);
       this.#record(batches, messages, rows, elapsed);
@@ -269,16 +274,10 @@ export class Writer {
     return merged;
   }
 
-  /** Readings to the series sink; a full buffer throws BackpressureError: the batches are retried. */
-  #mirror(merged: Map<string, SinkRows>): void {
-    const series = this.#o.series;
-    if (!series) return;
-    const points: SeriesPoint[] = [];
-    for (const sink of this.#o.sinks) {
-      const rows = merged.get(sink.name);
-      if (rows && sink.series) points.push(...sink.series(rows.columns, rows.count));
-    }
-    if (points.length > 0) series.write(points);
+  /** The mirrored ranges, in the commit's transaction (not counted as rows of the commit). */
+  async #outboxRecord(tx: Tx, mirrored: Mirrored): Promise<number> {
+    await this.#o.outbox!.record(tx, mirrored.ranges);
+    return 0;
   }
 
   /**

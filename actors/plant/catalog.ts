@@ -44,6 +44,10 @@ export const meterReadingsSink: Sink = {
     }
     return points;
   },
+  seriesSource: {
+    table: "meter_readings",
+    columns: { plant_id: "plant_id", metric_type: "metric_type", value: "value" },
+  },
 };
 
 /** Plant rollups are recomputed from `meter_readings`. */

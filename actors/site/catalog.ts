@@ -53,6 +53,11 @@ export const measurementsSink: Sink = {
       ts: rows.ts[i] as number,
     }));
   },
+  seriesSource: {
+    table: "measurements",
+    columns: { entity_id: "entity_id", site_id: "site_id", metric: "metric", value: "value" },
+    where: "entity_type = 'meter'",
+  },
 };
 
 /** Meter rollups are recomputed from `measurements`. */

@@ -45,6 +45,10 @@ export const venTelemetrySink: Sink = {
       ts: rows.ts[i] as number,
     }));
   },
+  seriesSource: {
+    table: "ven_telemetry",
+    columns: { ven_id: "ven_id", used_power_kw: "used_power_kw", shed_power_kw: "shed_power_kw" },
+  },
 };
 
 /** `ven_load_samples`: one row per load per telemetry message. */

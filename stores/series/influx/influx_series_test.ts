@@ -5,7 +5,13 @@ import { silentLogger } from "../../../core/log.ts";
 import { freePort } from "../../../core/local_process.ts";
 import type { SeriesPoint } from "../series.ts";
 import { openInfluxSeries } from "./influx_series.ts";
-import { countSamples, exportSeries, hasVictoriaMetrics, startVictoriaMetrics } from "./testing.ts";
+import {
+  countSamples,
+  exportSeries,
+  hasVictoriaMetrics,
+  startFakeInflux,
+  startVictoriaMetrics,
+} from "./testing.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const HAS_VM = hasVictoriaMetrics();
@@ -186,5 +192,79 @@ Deno.test("influxSeries.write() rejects a point without finite fields with TypeE
   } finally {
     await series.close();
     await vm.dispose();
+  }
+});
+
+const ACCEPTS = { token: "right-token", org: "gridpulse", bucket: "telemetry" };
+
+Deno.test("openInfluxSeries() throws StoreUnavailableError when InfluxDB refuses writes with the token, org or bucket", async () => {
+  const influx = startFakeInflux(ACCEPTS);
+  try {
+    const open = (wrong: Partial<typeof ACCEPTS>) =>
+      openInfluxSeries({ url: influx.url, ...ACCEPTS, ...wrong, log: silentLogger, connectTimeoutMs: 2_000 });
+    for (
+      const [wrong, answer] of [
+        [{ token: "revoked" }, /HTTP 401 unauthorized access/],
+        [{ org: "typo" }, /HTTP 404 organization name "typo" not found/],
+        [{ bucket: "typo" }, /HTTP 404 bucket "typo" not found/],
+      ] as const
+    ) {
+      const error = await open(wrong).then(
+        () => assert.fail(`opened with ${JSON.stringify(wrong)}`),
+        (e) => e,
+      );
+      assert.ok(error instanceof StoreUnavailableError);
+      assert.equal(error.store, "series");
+      assert.match(error.message, /refuses writes/);
+      assert.match(error.message, answer);
+      assert.doesNotMatch(error.message, /right-token|revoked/, "the token is not shown");
+    }
+    const series = await open({});
+    await series.close();
+    assert.deepEqual(influx.lines, [], "the access check writes no point");
+  } finally {
+    await influx.close();
+  }
+});
+
+Deno.test("influxSeries counts refused points and check() reports down until a write is confirmed again", async () => {
+  const influx = startFakeInflux(ACCEPTS);
+  const series = await openInfluxSeries({
+    url: influx.url,
+    ...ACCEPTS,
+    log: silentLogger,
+    batchSize: 10,
+    flushIntervalMs: 20,
+    flushTimeoutMs: 2_000,
+  });
+  try {
+    const run = crypto.randomUUID();
+    influx.revoke(true); // the token was revoked after start
+    const refused = await series.write(points(run, 25)).then(() => "confirmed", (e: Error) => e.message);
+    assert.match(refused, /refused the write: HTTP 401/);
+    assert.deepEqual(
+      { ...series.stats(), maxBuffered: 0 },
+      { buffered: 0, maxBuffered: 0, confirmed: 0, refused: 25, dropped: 0, refusing: true },
+    );
+    const down = await series.check();
+    assert.equal(down.state, "down");
+    assert.match(down.error ?? "", /refuses writes since .*HTTP 401 unauthorized access/);
+    assert.match(down.detail ?? "", /25 refused/);
+    const flushed = series.write(points(run, 5)).catch(() => {});
+    await assert.rejects(series.flush(), /refused 5 points/);
+    await flushed;
+    assert.equal(series.stats().refused, 30);
+    assert.equal((await series.check()).state, "down", "still down: nothing was confirmed since");
+
+    influx.revoke(false);
+    await series.write(points(run, 3, Date.now()));
+    await series.flush();
+    assert.equal((await series.check()).state, "up");
+    assert.equal(series.stats().confirmed, 3);
+    assert.equal(series.stats().refusing, false);
+    assert.equal(influx.lines.length, 3);
+  } finally {
+    await series.close();
+    await influx.close();
   }
 });

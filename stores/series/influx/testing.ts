@@ -1,7 +1,8 @@
 /**
  * Test helpers: a private VictoriaMetrics (Debian's `victoria-metrics`, which accepts the InfluxDB 2
  * write API on `/api/v2/write`) on a spare port with its own data directory, which a test may stop and
- * start again; and reading points back with `/api/v1/export`.
+ * start again; reading points back with `/api/v1/export`; and a fake InfluxDB 2 write endpoint that
+ * refuses writes as a real one does for a wrong or revoked token, org or bucket.
  * @module
  */
 import { freePort } from "../../../core/local_process.ts";
@@ -101,4 +102,60 @@ export async function exportSeries(url: string, selector: string): Promise<Expor
 /** Counts the samples of every series matching `selector`. */
 export async function countSamples(url: string, selector: string): Promise<number> {
   return (await exportSeries(url, selector)).reduce((n, s) => n + s.values.length, 0);
+}
+
+/** A stand-in for InfluxDB 2's write endpoint, for refusals a real server is hard to make give. */
+export interface FakeInflux {
+  url: string;
+  /** Lines written and accepted, in order. */
+  readonly lines: string[];
+  /** Write requests answered with a refusal. */
+  readonly refusals: number;
+  /** Refuse every write from now on as InfluxDB does a revoked token (401), or accept them again. */
+  revoke(revoked: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a fake InfluxDB 2 on a spare 127.0.0.1 port that checks a write as InfluxDB 2 OSS does: the
+ * token (401 "unauthorized access"), the org and the bucket (404), then the body (400 "writing
+ * requires points" when empty); `/health` answers `pass`.
+ */
+export function startFakeInflux(accepts: { token: string; org: string; bucket: string }): FakeInflux {
+  const lines: string[] = [];
+  let refusals = 0;
+  let revoked = false;
+  const refuse = (status: number, code: string, message: string) => {
+    refusals++;
+    return Response.json({ code, message }, { status });
+  };
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const url = new URL(req.url);
+    if (url.pathname === "/health") return Response.json({ status: "pass" });
+    if (url.pathname !== "/api/v2/write" || req.method !== "POST") {
+      return Response.json({ code: "not found", message: "path not found" }, { status: 404 });
+    }
+    const body = req.headers.get("content-encoding") === "gzip"
+      ? await new Response(req.body!.pipeThrough(new DecompressionStream("gzip"))).text()
+      : await req.text();
+    if (revoked || req.headers.get("authorization") !== `Token ${accepts.token}`) {
+      return refuse(401, "unauthorized", "unauthorized access");
+    }
+    const org = url.searchParams.get("org");
+    if (org !== accepts.org) return refuse(404, "not found", `organization name "${org}" not found`);
+    const bucket = url.searchParams.get("bucket");
+    if (bucket !== accepts.bucket) return refuse(404, "not found", `bucket "${bucket}" not found`);
+    if (body.length === 0) return refuse(400, "invalid", "writing requires points");
+    lines.push(...body.split("\n").filter((l) => l.trim()));
+    return new Response(null, { status: 204 });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    lines,
+    get refusals() {
+      return refusals;
+    },
+    revoke: (value) => (revoked = value),
+    close: () => server.shutdown(),
+  };
 }

@@ -1,0 +1,395 @@
+/**
+ * The series outbox, in the main isolate: what the group commit mirrored to the series sink (InfluxDB)
+ * and InfluxDB has not confirmed yet, kept in PostgreSQL (`series_outbox`, migration 0150).
+ *
+ * Messages are acknowledged after the PostgreSQL commit, while InfluxDB confirms their points a moment
+ * later (batches, retries while it is down). So the commit also writes, in the same transaction, one row
+ * per sink and time range of the points it mirrored; the row is deleted once InfluxDB confirmed every one
+ * of them. What a crash, a stop past the grace period or a refused write leaves is mirrored again from
+ * the readings: at start every row left by an earlier process, later every row whose write failed, with
+ * backoff per row while InfluxDB keeps refusing. Nothing acknowledged is missing from the mirror without a
+ * row saying so, and the rows are counted on `/metrics`.
+ *
+ * A range covers every reading of its sink in it, of this commit or not: mirroring again is idempotent
+ * (a point is identified by series and timestamp), and ranges are kept tight by splitting a commit's
+ * points where their timestamps are far apart (a late reading does not stretch the range of live ones).
+ * @module
+ */
+import type { Logger } from "../core/log.ts";
+import { backoffDelay, type BackoffOptions, sleep } from "../core/retry.ts";
+import { BackpressureError } from "../core/errors.ts";
+import type { Sql, Tx } from "../stores/postgres/client.ts";
+import type { SeriesPoint, SeriesSink } from "../stores/series/series.ts";
+import { type Columns, type Sink, type SinkRows, typedArray } from "./sink.ts";
+
+/** Options for {@linkcode SeriesOutbox}. */
+export interface SeriesOutboxOptions {
+  sql: Sql;
+  series: SeriesSink;
+  /** Every sink; those with `series` and `seriesSource` are mirrored. */
+  sinks: Sink[];
+  log: Logger;
+  /** How often confirmed rows are deleted (in one statement). @default {1000} */
+  pollMs?: number;
+  /** How often rows InfluxDB did not confirm are looked for and mirrored again. @default {10000} */
+  remirrorIntervalMs?: number;
+  /** Rows read from a table per query when mirroring again. @default {5000} */
+  pageSize?: number;
+  /** Delay before a range whose mirroring failed is tried again, per attempt. @default {{ minDelayMs: 5000, maxDelayMs: 300000 }} */
+  retryBackoff?: BackoffOptions;
+  /** How long `stop()` waits for InfluxDB to confirm what is in flight. @default {3000} */
+  stopTimeoutMs?: number;
+  /** Ranges per sink and commit at most: closer timestamps are merged past it. @default {16} */
+  maxRangesPerSink?: number;
+}
+
+/** One row of `series_outbox`: a sink's points between two timestamps (epoch ms, inclusive). */
+export interface OutboxRange {
+  id: string;
+  sink: string;
+  from: number;
+  to: number;
+  points: number;
+}
+
+/** What a commit mirrored: its ranges, and the sink's answer for its points. */
+export interface Mirrored {
+  ranges: OutboxRange[];
+  receipt: Promise<void>;
+}
+
+/** Figures for `/metrics`. */
+export interface SeriesOutboxStats {
+  /** Ranges recorded by commits. */
+  recorded: number;
+  /** Ranges deleted after InfluxDB confirmed their points. */
+  confirmed: number;
+  /** Ranges mirrored again from PostgreSQL (and confirmed), and their points. */
+  remirrored: number;
+  remirroredPoints: number;
+  /** Attempts to mirror a range again that failed (it stays, and is tried again later). */
+  failures: number;
+  /** Ranges (and their points) in `series_outbox`, as last counted. */
+  backlog: number;
+  backlogPoints: number;
+}
+
+/** Keeps `series_outbox` and mirrors again what InfluxDB did not confirm. */
+export class SeriesOutbox {
+  /** Marks the rows whose answer this process waits for (a later process mirrors them again). */
+  readonly owner: string = crypto.randomUUID();
+  #o: SeriesOutboxOptions;
+  #sinks: Map<string, Sink>;
+  #stats: SeriesOutboxStats = {
+    recorded: 0,
+    confirmed: 0,
+    remirrored: 0,
+    remirroredPoints: 0,
+    failures: 0,
+    backlog: 0,
+    backlogPoints: 0,
+  };
+  /** Row ids to delete (confirmed) and to release (their write failed: mirrored again). */
+  #done: string[] = [];
+  #released: string[] = [];
+  #tracked = new Set<Promise<void>>();
+  #running?: Promise<void>;
+  #stop?: AbortController;
+
+  constructor(options: SeriesOutboxOptions) {
+    this.#o = options;
+    this.#sinks = new Map(options.sinks.filter((s) => s.series && s.seriesSource).map((s) => [s.name, s]));
+  }
+
+  stats(): SeriesOutboxStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Hands the points of `merged` (rows per sink) to the series sink, before the commit.
+   *
+   * @throws {BackpressureError} when the sink's buffer is full (nothing handed over): the batches wait.
+   */
+  write(merged: Map<string, SinkRows>): Mirrored | undefined {
+    const points: SeriesPoint[] = [];
+    const ranges: OutboxRange[] = [];
+    for (const [name, sink] of this.#sinks) {
+      const rows = merged.get(name);
+      if (!rows || rows.count === 0) continue;
+      const mine = sink.series!(rows.columns, rows.count);
+      for (const point of mine) points.push(point);
+      ranges.push(...splitRanges(name, mine.map((p) => p.ts), this.#o.maxRangesPerSink ?? 16));
+    }
+    if (points.length === 0) return undefined;
+    const receipt = this.#o.series.write(points);
+    receipt.catch(() => {}); // answered in track(), or ignored when the commit fails (nothing recorded)
+    return { ranges, receipt };
+  }
+
+  /** Records `ranges` in the commit's transaction. */
+  async record(tx: Tx, ranges: OutboxRange[]): Promise<number> {
+    if (ranges.length === 0) return 0;
+    const result = await tx`
+      insert into series_outbox (id, sink, from_ts, to_ts, points, owner)
+      select u.id, u.sink, to_timestamp(u.f / 1000.0), to_timestamp(u.t / 1000.0), u.n, ${this.owner}::uuid
+      from unnest(${typedArray(ranges.map((r) => r.id), "uuid")}::uuid[],
+                  ${typedArray(ranges.map((r) => r.sink), "text")}::text[],
+                  ${typedArray(ranges.map((r) => r.from), "float8")}::float8[],
+                  ${typedArray(ranges.map((r) => r.to), "float8")}::float8[],
+                  ${typedArray(ranges.map((r) => r.points), "int4")}::int4[])
+        as u(id, sink, f, t, n)`;
+    return result.count;
+  }
+
+  /** After the commit: the rows go once InfluxDB confirmed them, or are released to be mirrored again. */
+  track(mirrored: Mirrored): void {
+    const ids = mirrored.ranges.map((r) => r.id);
+    this.#stats.recorded += ids.length;
+    const settled: Promise<void> = mirrored.receipt.then(
+      () => {
+        for (const id of ids) this.#done.push(id);
+        this.#stats.confirmed += ids.length;
+      },
+      () => {
+        for (const id of ids) this.#released.push(id);
+      },
+    ).finally(() => this.#tracked.delete(settled));
+    this.#tracked.add(settled);
+  }
+
+  /** Starts the background loop: deletes confirmed rows, mirrors again what was not confirmed. */
+  start(): void {
+    if (this.#running) return;
+    this.#stop = new AbortController();
+    this.#running = this.#loop(this.#stop.signal).finally(() => (this.#running = undefined));
+  }
+
+  /**
+   * Stops the loop, gives InfluxDB up to `stopTimeoutMs` to confirm what is in flight, deletes what it
+   * confirmed, and logs what stays recorded for the next start.
+   */
+  async stop(): Promise<void> {
+    this.#stop?.abort();
+    await this.#running;
+    if (this.#tracked.size > 0) {
+      const timeout = new AbortController();
+      this.#o.series.flush().catch(() => {}); // sends now rather than at the next interval
+      await Promise.race([
+        Promise.allSettled([...this.#tracked]),
+        sleep(this.#o.stopTimeoutMs ?? 3_000, timeout.signal).catch(() => {}),
+      ]);
+      timeout.abort();
+    }
+    const waiting = this.#tracked.size;
+    try {
+      await this.#settle();
+      await this.#count();
+    } catch (error) {
+      this.#o.log.error("series outbox: confirmed rows could not be deleted; they are mirrored again", {
+        error,
+      });
+    }
+    const { backlog, backlogPoints } = this.#stats;
+    if (backlog > 0) {
+      this.#o.log.warn(
+        "series outbox: readings InfluxDB has not confirmed stay recorded in series_outbox and are mirrored again from PostgreSQL at the next start",
+        { ranges: backlog, points: backlogPoints, unansweredCommits: waiting },
+      );
+    }
+  }
+
+  /** Deletes confirmed rows and releases failed ones (one statement each). */
+  async #settle(): Promise<void> {
+    const { sql } = this.#o;
+    if (this.#done.length > 0) {
+      const ids = this.#done.splice(0);
+      await sql`delete from series_outbox where id = any(${typedArray(ids, "uuid")}::uuid[])`
+        .catch((error) => (this.#done.push(...ids), Promise.reject(error)));
+    }
+    if (this.#released.length > 0) {
+      const ids = this.#released.splice(0);
+      await sql`
+        update series_outbox set owner = null
+        where id = any(${typedArray(ids, "uuid")}::uuid[])`
+        .catch((error) => (this.#released.push(...ids), Promise.reject(error)));
+    }
+  }
+
+  async #count(): Promise<void> {
+    const [row] = await this.#o.sql<{ n: number; points: number }[]>`
+      select count(*)::int as n, coalesce(sum(points), 0)::float8 as points from series_outbox`;
+    this.#stats.backlog = row.n;
+    this.#stats.backlogPoints = row.points;
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    const every = this.#o.remirrorIntervalMs ?? 10_000;
+    let nextPass = 0; // at once: rows a crash or a hard stop left
+    while (!signal.aborted) {
+      try {
+        await this.#settle();
+        if (Date.now() >= nextPass) {
+          nextPass = Date.now() + every;
+          await this.remirrorOnce(signal);
+          await this.#count();
+        }
+      } catch (error) {
+        this.#o.log.warn("series outbox: a pass failed; its rows stay, retrying", { error });
+      }
+      await sleep(this.#o.pollMs ?? 1_000, signal).catch(() => {}); // rejects on stop
+    }
+  }
+
+  /**
+   * Mirrors again, from PostgreSQL, the ranges no writer of this process waits for (left by an earlier
+   * process, or released after a failed write) that are due, as many as half the sink's free buffer
+   * takes, and waits for InfluxDB's answer. Returns the ranges confirmed (and deleted).
+   */
+  async remirrorOnce(signal?: AbortSignal): Promise<number> {
+    const { sql, series } = this.#o;
+    const { buffered, maxBuffered } = series.stats();
+    let room = Math.floor(maxBuffered / 2) - buffered;
+    if (room <= 0) return 0;
+    const due = await sql<(Omit<OutboxRange, "points"> & { points: number; attempts: number })[]>`
+      select id, sink, (extract(epoch from from_ts) * 1000)::float8 as "from",
+             (extract(epoch from to_ts) * 1000)::float8 as "to", points, attempts
+      from series_outbox
+      where (owner is null or owner <> ${this.owner}::uuid) and next_at <= now()
+      order by from_ts limit 100`;
+    const sent: { row: (typeof due)[number]; receipts: Promise<void>[]; points: number }[] = [];
+    let full = false;
+    for (const row of due) {
+      if (room <= 0 || full || signal?.aborted) break;
+      const sink = this.#sinks.get(row.sink);
+      const entry = { row, receipts: [] as Promise<void>[], points: 0 };
+      sent.push(entry);
+      if (!sink) {
+        entry.receipts.push(Promise.reject(new Error(`No sink named ${row.sink} is mirrored`)));
+        continue;
+      }
+      try {
+        for await (const points of this.#read(sink, row.from, row.to)) {
+          const receipt = series.write(points);
+          receipt.catch(() => {});
+          entry.receipts.push(receipt);
+          entry.points += points.length;
+          room -= points.length;
+        }
+      } catch (error) {
+        // full: what was sent is answered below and the rest waits; anything else fails this range
+        if (error instanceof BackpressureError) full = true;
+        entry.receipts.push(Promise.reject(error));
+      }
+    }
+    let confirmed = 0;
+    for (const { row, receipts, points } of sent) {
+      const results = await Promise.allSettled(receipts);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (!failed) {
+        await sql`delete from series_outbox where id = ${row.id}::uuid`;
+        this.#stats.remirrored++;
+        this.#stats.remirroredPoints += points;
+        confirmed++;
+        continue;
+      }
+      this.#stats.failures++;
+      const delayMs = backoffDelay(
+        Math.min(row.attempts, 20),
+        this.#o.retryBackoff ?? { minDelayMs: 5_000, maxDelayMs: 300_000 },
+      );
+      const error = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+      await sql`
+        update series_outbox
+        set attempts = attempts + 1, next_at = now() + ${delayMs} * interval '1 millisecond', last_error = ${error}
+        where id = ${row.id}::uuid`;
+      this.#o.log.warn("series outbox: mirroring a range again failed; retrying later", {
+        sink: row.sink,
+        from: new Date(row.from).toISOString(),
+        to: new Date(row.to).toISOString(),
+        attempts: row.attempts + 1,
+        retryInMs: delayMs,
+        error,
+      });
+    }
+    return confirmed;
+  }
+
+  /** The points of `sink` stored between `from` and `to` (epoch ms, inclusive), a page at a time. */
+  async *#read(sink: Sink, from: number, to: number): AsyncGenerator<SeriesPoint[]> {
+    const limit = this.#o.pageSize ?? 5_000;
+    let after = false;
+    while (true) {
+      const rows = await this.#select(sink, { from, after, to, limit });
+      if (rows.count < limit) {
+        if (rows.count > 0) yield sink.series!(rows.columns, rows.count);
+        return;
+      }
+      // The page may end inside a timestamp: stop before it and start the next page at it, unless it
+      // fills the page alone, then read it whole and continue after it.
+      const ts = rows.columns.ts as number[];
+      const last = ts[rows.count - 1];
+      const before = ts.findIndex((t) => t === last);
+      if (before === 0) {
+        const at = await this.#select(sink, { from: last, after: false, to: last });
+        yield sink.series!(at.columns, at.count);
+        from = last;
+        after = true;
+      } else {
+        const columns: Columns = {};
+        for (const [name, values] of Object.entries(rows.columns)) columns[name] = values.slice(0, before);
+        yield sink.series!(columns, before);
+        from = last;
+        after = false;
+      }
+    }
+  }
+
+  async #select(
+    sink: Sink,
+    range: { from: number; after: boolean; to: number; limit?: number },
+  ): Promise<SinkRows> {
+    const source = sink.seriesSource!;
+    const select = Object.entries(source.columns).map(([name, expr]) => `${expr} as "${name}"`);
+    select.push(`(extract(epoch from ts) * 1000)::float8 as "ts"`);
+    const where = [
+      `ts ${range.after ? ">" : ">="} to_timestamp($1::float8 / 1000.0)`,
+      "ts <= to_timestamp($2::float8 / 1000.0)",
+      ...(source.where ? [`(${source.where})`] : []),
+    ];
+    // the table, columns and filter are the sink's own constants, never input
+    const rows = await this.#o.sql.unsafe(
+      `select ${select.join(", ")} from ${source.table} where ${where.join(" and ")} order by ts${
+        range.limit ? ` limit ${Math.floor(range.limit)}` : ""
+      }`,
+      [range.from, range.to],
+    );
+    const columns: Columns = {};
+    for (const name of [...Object.keys(source.columns), "ts"]) columns[name] = rows.map((r) => r[name]);
+    return { count: rows.length, columns };
+  }
+}
+
+/**
+ * Splits a sink's point timestamps into ranges, starting a new one where the gap to the next timestamp
+ * is wider than 1 s; past `max` ranges the gap allowed doubles until they fit.
+ */
+export function splitRanges(sink: string, timestamps: number[], max: number): OutboxRange[] {
+  if (timestamps.length === 0) return [];
+  const sorted = timestamps.toSorted((a, b) => a - b);
+  for (let gap = 1_000;; gap *= 2) {
+    const ranges: OutboxRange[] = [];
+    let start = 0;
+    for (let i = 1; i <= sorted.length; i++) {
+      if (i < sorted.length && sorted[i] - sorted[i - 1] <= gap) continue;
+      ranges.push({
+        id: crypto.randomUUID(),
+        sink,
+        from: sorted[start],
+        to: sorted[i - 1],
+        points: i - start,
+      });
+      start = i;
+    }
+    if (ranges.length <= max) return ranges;
+  }
+}
