@@ -94,6 +94,12 @@ async function visit(
     assert.match(await page.title(), / · GridPulse$/, path);
     assert.equal(await page.locator("h1").count(), 1, `${path} has one heading`);
     assert.equal(await page.locator('nav[aria-label="Main"] a').count(), 11, path);
+    // at a desktop's width every page's link is in sight (the row wraps; only phones scroll it)
+    const hidden = await page.$$eval('nav[aria-label="Main"] a', (links) => {
+      const box = document.querySelector('nav[aria-label="Main"]')!.getBoundingClientRect();
+      return links.filter((a) => a.getBoundingClientRect().right > box.right + 1).map((a) => a.textContent);
+    });
+    assert.deepEqual(hidden, [], `${path}: navigation links out of sight at 1280 px`);
     await page.waitForTimeout(200); // islands hydrate and open their feeds
     await screenshot(page, `${name}-1280`);
     await page.setViewportSize({ width: 375, height: 812 });
