@@ -20,6 +20,7 @@ Deno.test("the API serves the seeded demo data within its declared schemas", asy
       "assets",
       "energy-sources",
       "grid-links",
+      "asset-connections",
       "recommendations",
       "programs",
       "vens",
@@ -54,7 +55,7 @@ Deno.test("the API serves the seeded demo data within its declared schemas", asy
     });
     await t.step("a site with everything, its assets tree; a VEN's loads and history", async () => {
       const site = (await get("/api/sites")).items[0];
-      await get(`/api/sites/${site.id}?include=meters,assets,energySources,gridLinks`);
+      await get(`/api/sites/${site.id}?include=meters,assets,energySources,gridLinks,assetConnections`);
       await get(`/api/assets/tree?site_id=${site.id}`);
       const ven = (await get("/api/vens")).items[0];
       await get(`/api/vens/${ven.id}/loads`);
