@@ -23,6 +23,7 @@ import type { Role } from "../domain/user.ts";
 import {
   deleteRow,
   type Entity,
+  type Fragment,
   getRow,
   insertRow,
   listRows,
@@ -57,6 +58,11 @@ export interface ResourceSpec {
   patch?: z.ZodType;
   /** List filters: query parameter (= column) -> schema. */
   filters?: Record<string, z.ZodType>;
+  /**
+   * The condition of each list filter that is no column of the table (e.g. the site of a row that
+   * has only its assets' ids): query parameter -> the `where` fragment for a given value.
+   */
+  conditions?: Record<string, (sql: Sql, value: unknown) => Fragment>;
   /** Least role that may write. @default {"operator"} */
   writeAccess?: Role;
   actor?: ActorLink;
@@ -119,8 +125,19 @@ function listOperation({ spec, name, tags }: Shared): Operation {
     query: z.strictObject({ ...Paging.shape, ...spec.filters }),
     response: paged(spec.schema, `${spec.schema.meta()?.id}Page`),
   }, async ({ services, query }): Promise<Page<Entity>> => {
-    const { page, page_size, ...equals } = query as Paging & Record<string, unknown>;
-    const result = await listRows(services.sql, spec.table, { equals, ...pageWindow({ page, page_size }) });
+    const { page, page_size, ...filters } = query as Paging & Record<string, unknown>;
+    const equals: Record<string, unknown> = {};
+    const extra: Fragment[] = [];
+    for (const [name, value] of Object.entries(filters)) {
+      const condition = spec.conditions?.[name];
+      if (!condition) equals[name] = value;
+      else if (value !== undefined) extra.push(condition(services.sql, value));
+    }
+    const result = await listRows(services.sql, spec.table, {
+      equals,
+      extra,
+      ...pageWindow({ page, page_size }),
+    });
     return { ...result, page, pageSize: page_size };
   });
 }

@@ -17,6 +17,8 @@ import {
 import {
   Asset,
   ASSET_TYPES,
+  AssetConnection,
+  AssetConnectionInput,
   AssetInput,
   DIRECTIONS,
   EnergySource,
@@ -34,6 +36,7 @@ import {
   RECOMMENDATION_STATUSES,
   RECOMMENDATION_TYPES,
   RecommendationInput,
+  RELATIONSHIPS,
   Site,
   SiteInput,
   SOURCE_TYPES,
@@ -43,6 +46,7 @@ import { Plant, PLANT_ASSET_TYPES, PLANT_STATUSES, PlantInput } from "../domain/
 import { Ven, VenInput } from "../domain/ven.ts";
 import { portfolioSites, SITE_INCLUDES, siteChildren } from "../stores/postgres/repos/hierarchy.ts";
 import { checkAlertRule, tellAlertRuleActors } from "./alert_rules.ts";
+import { checkAssetConnection, checkAssetMove, connectionsOfSite } from "./asset_connections.ts";
 import { type ActorLink, resource } from "./crud.ts";
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional();
@@ -108,7 +112,7 @@ const includeList = commaList(
   SITE_INCLUDES.length,
 );
 
-/** `/api/sites`; `?include=meters,assets,energySources,gridLinks` on an item. */
+/** `/api/sites`; `?include=meters,assets,energySources,gridLinks,assetConnections` on an item. */
 export const sites = resource({
   entity: "site",
   tag: "Hierarchy",
@@ -134,6 +138,7 @@ export const sites = resource({
       assets: z.array(Asset).optional(),
       energySources: z.array(EnergySource).optional(),
       gridLinks: z.array(GridLink).optional(),
+      assetConnections: z.array(AssetConnection).optional(),
     }).meta({ id: "SiteDetail" }),
     apply: async (services, row, query) => ({
       ...row,
@@ -174,7 +179,29 @@ export const assets = resource({
     parent_id: Uuid.optional(),
     asset_type: optionalEnum(ASSET_TYPES),
   },
+  check: checkAssetMove,
   actor: siteActor,
+});
+
+/**
+ * `/api/asset-connections`: energy flow, data flow and dependency between two assets of one site
+ * (asset_connections.ts). No actor reads them, so a change tells none.
+ */
+export const assetConnections = resource({
+  entity: "asset_connection",
+  tag: "Hierarchy",
+  table: { table: "asset_connections", orderBy: "created_at", updatedAt: false },
+  schema: AssetConnection,
+  input: AssetConnectionInput,
+  filters: {
+    site_id: Uuid.optional().describe("Connections from or to an asset of this site"),
+    from_asset_id: Uuid.optional(),
+    to_asset_id: Uuid.optional(),
+    relationship: optionalEnum(RELATIONSHIPS),
+    direction: optionalEnum(DIRECTIONS),
+  },
+  conditions: { site_id: connectionsOfSite },
+  check: checkAssetConnection,
 });
 
 /** `/api/energy-sources`. */

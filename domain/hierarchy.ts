@@ -41,7 +41,7 @@ export const ASSET_TYPES = [
 ] as const;
 /** Energy source technologies. */
 export const SOURCE_TYPES = ["solar", "wind", "battery", "generator", "chp", "hydrogen", "grid"] as const;
-/** Grid link directions (`direction_enum`). */
+/** Directions of grid links and asset connections (`direction_enum`). */
 export const DIRECTIONS = ["in", "out", "bi"] as const;
 
 const audited = { active: z.boolean(), createdAt: DateTime, updatedAt: DateTime };
@@ -155,6 +155,33 @@ export const AssetNode: z.ZodType<z.output<typeof Asset> & { children: unknown[]
     return z.array(AssetNode);
   },
 }).meta({ id: "AssetNode" });
+
+/** What an asset connection carries (`relationship_enum`). */
+export const RELATIONSHIPS = ["energy_flow", "data_flow", "dependency"] as const;
+
+/**
+ * A connection between two assets of one site, besides the parent/child tree: energy or data flowing
+ * between them, or one depending on the other. `direction` reads from `fromAssetId`: `out` towards
+ * `toAssetId`, `in` from it, `bi` both ways.
+ */
+export const AssetConnection = z.object({
+  id: Uuid,
+  fromAssetId: Uuid,
+  toAssetId: Uuid,
+  relationship: z.enum(RELATIONSHIPS),
+  direction: z.enum(DIRECTIONS),
+  metadata: JsonObject,
+  createdAt: DateTime,
+}).meta({ id: "AssetConnection" });
+
+/** The body that creates an asset connection; both assets must exist, differ and share a site. */
+export const AssetConnectionInput = z.strictObject({
+  fromAssetId: Uuid,
+  toAssetId: Uuid,
+  relationship: z.enum(RELATIONSHIPS),
+  direction: z.enum(DIRECTIONS).optional().describe("Default out: from fromAssetId to toAssetId"),
+  metadata: JsonObject.optional(),
+}).meta({ id: "AssetConnectionInput" });
 
 /** An energy source: generation or storage behind a meter. */
 export const EnergySource = z.object({

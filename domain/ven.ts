@@ -62,6 +62,18 @@ export const VenHistoryPoint = z.object({
   samples: z.number().int(),
 }).meta({ id: "VenHistoryPoint" });
 
+/** Who stated a VEN status: the VEN itself (`device`), or GridPulse after silence or telemetry (`detector`). */
+export const VEN_STATUS_SOURCES = ["device", "detector"] as const;
+
+/** A status a VEN reported or GridPulse inferred (`ven_statuses`), with its structured details. */
+export const VenStatusChange = z.object({
+  ts: DateTime.describe("When the status held: the report's time, or when GridPulse inferred it"),
+  status: z.enum(["online", "offline"]),
+  source: z.enum(VEN_STATUS_SOURCES),
+  details: JsonObject.describe("As the VEN sent them, or the detector's reason"),
+  createdAt: DateTime.describe("When GridPulse stored it"),
+}).meta({ id: "VenStatusChange" });
+
 /** One load sample, or a bucket of them. */
 export const LoadHistoryPoint = z.object({
   ts: DateTime,

@@ -20,6 +20,7 @@ Deno.test("the API serves the seeded demo data within its declared schemas", asy
       "assets",
       "energy-sources",
       "grid-links",
+      "asset-connections",
       "recommendations",
       "programs",
       "vens",
@@ -52,13 +53,14 @@ Deno.test("the API serves the seeded demo data within its declared schemas", asy
       assert.ok((await get("/api/alerts/recent?hours=2160")).total > 0);
       assert.ok((await get("/api/audit/recent?hours=2160")).total > 0);
     });
-    await t.step("a site with everything, its assets tree; a VEN's loads and history", async () => {
+    await t.step("a site with everything, its assets tree; a VEN's loads, history and statuses", async () => {
       const site = (await get("/api/sites")).items[0];
-      await get(`/api/sites/${site.id}?include=meters,assets,energySources,gridLinks`);
+      await get(`/api/sites/${site.id}?include=meters,assets,energySources,gridLinks,assetConnections`);
       await get(`/api/assets/tree?site_id=${site.id}`);
       const ven = (await get("/api/vens")).items[0];
       await get(`/api/vens/${ven.id}/loads`);
       await get(`/api/vens/${ven.id}/history?interval=10m`);
+      assert.ok((await get(`/api/vens/${ven.id}/statuses`)).total > 0, "the seed writes VEN statuses");
       const event = (await get("/api/events")).items[0];
       await get(`/api/events/${event.id}`);
     });

@@ -25,6 +25,8 @@ for (const backend of pgBackends()) {
         name: "Parent site",
         industryType: "datacenter",
       });
+      const fromAssetId = await make("/api/assets", { siteId, name: "Feeder pump", assetType: "pump" });
+      const toAssetId = await make("/api/assets", { siteId, name: "Boiler 2", assetType: "boiler" });
       const fixtures: Fixture[] = [
         {
           path: "plants",
@@ -88,6 +90,12 @@ for (const backend of pgBackends()) {
           entity: "grid_link",
           create: { siteId, name: "HV", direction: "in" },
           patch: ["operator", "Elia"],
+        },
+        {
+          path: "asset-connections",
+          entity: "asset_connection",
+          create: { fromAssetId, toAssetId, relationship: "energy_flow" },
+          patch: ["direction", "bi"],
         },
         {
           path: "recommendations",

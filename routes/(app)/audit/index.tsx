@@ -24,6 +24,7 @@ const ENTITIES = [
   "asset",
   "energy_source",
   "grid_link",
+  "asset_connection",
   "recommendation",
   "user",
 ] as const;

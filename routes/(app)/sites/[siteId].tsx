@@ -1,4 +1,7 @@
-/** `/sites/:siteId`: a site's figures now, its meters with their latest values, one meter's day, its equipment. */
+/**
+ * `/sites/:siteId`: a site's figures now, its meters with their latest values, one meter's day, its equipment
+ * and the connections between its assets.
+ */
 import { HttpError, page, type PageProps } from "fresh";
 import { define } from "../../../core/define.ts";
 import type { State } from "../../../core/services.ts";
@@ -40,6 +43,7 @@ interface Equipment {
   assets: Entity[];
   energySources: Entity[];
   gridLinks: Entity[];
+  assetConnections: Entity[];
 }
 
 interface SiteData {
@@ -81,6 +85,7 @@ export const handler = define.handlers<SiteData>({
             "assets",
             "energySources",
             "gridLinks",
+            "assetConnections",
           ]) as SiteData["children"] extends Loaded<infer T> ? T : never,
       ),
       siteDashboard(services, id).catch(() => undefined),
@@ -275,6 +280,61 @@ function Equipment({ data }: { data: SiteData }) {
   );
 }
 
+/** How a connection's direction reads from its first asset to its second: arrow and words. */
+const DIRECTION_LABELS: Record<string, [string, string]> = {
+  out: ["→", "Out"],
+  in: ["←", "In"],
+  bi: ["↔", "Both ways"],
+};
+
+/** The connections between the site's assets (energy flow, data flow, dependency), by asset name. */
+function Connections({ data }: { data: SiteData }) {
+  if (!data.children.ok) return null;
+  const { assets, assetConnections } = data.children.value;
+  const names = new Map(assets.map((a) => [a.id as string, a.name as string]));
+  // an asset of another site (moved before connections were checked) is shown by its id
+  const asset = (id: unknown) => names.get(id as string) ?? `Asset ${id}`;
+  return (
+    <section class="card" id="connections">
+      <div class="card-head">
+        <div>
+          <h2>Asset connections</h2>
+          <p class="muted small">Energy flow, data flow and dependencies between this site's assets.</p>
+        </div>
+      </div>
+      {assetConnections.length === 0
+        ? <EmptyState title="No connections between this site's assets" />
+        : (
+          <TableWrap label="Asset connections">
+            <thead>
+              <tr>
+                <th>From</th>
+                <th>Direction</th>
+                <th>To</th>
+                <th>Relationship</th>
+              </tr>
+            </thead>
+            <tbody>
+              {assetConnections.map((c) => (
+                <tr key={c.id as string} data-connection={c.id as string}>
+                  <td>{asset(c.fromAssetId)}</td>
+                  <td class="nowrap">
+                    <span aria-hidden="true">{DIRECTION_LABELS[c.direction as string]?.[0]}</span>{" "}
+                    {DIRECTION_LABELS[c.direction as string]?.[1] ?? String(c.direction)}
+                  </td>
+                  <td>{asset(c.toAssetId)}</td>
+                  <td>
+                    <Badge tone="info">{humanize(String(c.relationship))}</Badge>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </TableWrap>
+        )}
+    </section>
+  );
+}
+
 /** One site. */
 export default function SitePage({ data }: PageProps<SiteData, State>) {
   const { site } = data;
@@ -312,6 +372,7 @@ export default function SitePage({ data }: PageProps<SiteData, State>) {
       </section>
       <MeterChart data={data} />
       <Equipment data={data} />
+      <Connections data={data} />
       {data.recommendations.length > 0 && (
         <section class="card">
           <div class="card-head">

@@ -1,4 +1,7 @@
-/** `/vens/:id`: one VEN: its state, loads, history, one load's history, its ADR events; edit and delete. */
+/**
+ * `/vens/:id`: one VEN: its state, loads, history, one load's history, its recent status changes, its ADR
+ * events; edit and delete.
+ */
 import { HttpError, page, type PageProps } from "fresh";
 import type { z } from "zod";
 import { hasRole } from "../../../auth/session.ts";
@@ -7,7 +10,7 @@ import type { State } from "../../../core/services.ts";
 import { loadsOf, withLive } from "../../../api/vens.ts";
 import { type Choice, siteChoices } from "../../../components/choices.ts";
 import { rulesOf } from "../../../components/field_rules.ts";
-import { formatAgo, formatKw, humanize } from "../../../components/format.ts";
+import { formatAgo, formatDateTime, formatKw, humanize } from "../../../components/format.ts";
 import { load, type Loaded } from "../../../components/load.ts";
 import {
   DoneNotice,
@@ -28,12 +31,18 @@ import {
   loadHistory,
   venHistory,
   venParticipation,
+  venStatuses,
+  type VenStatusRow,
 } from "../../../stores/postgres/repos/vens.ts";
 import { Manage } from "../../../components/manage.tsx";
 import TimeSeriesChart, { type Series } from "../../../islands/TimeSeriesChart.tsx";
 import { EventTable, powerSeries, venFields, venValues } from "./(_vens)/shared.tsx";
 
 const DAY = 86_400_000;
+/** How many status changes the page shows. */
+const STATUSES_SHOWN = 20;
+/** Longest details text shown for one status (a VEN sends what it likes). */
+const DETAILS_SHOWN = 300;
 type Load = z.output<typeof VenLoad>;
 
 /** A VEN's power now: from its actor, or as it last reported (the last hour). */
@@ -46,6 +55,7 @@ interface VenData {
   history: Loaded<Series[]>;
   load?: { id: string; history: Loaded<Series[]> };
   events: Loaded<Entity[]>;
+  statuses: Loaded<{ items: VenStatusRow[]; total: number }>;
   sites: Choice[];
   now: number;
 }
@@ -64,7 +74,7 @@ export const handler = define.handlers<VenData>({
     const now = Date.now();
     const range = { start: new Date(now - DAY), end: new Date(now), interval: "10m" as const };
     const loadId = ctx.url.searchParams.get("load");
-    const [loads, history, events, sites, chosen] = await Promise.all([
+    const [loads, history, events, statuses, sites, chosen] = await Promise.all([
       load(services, "loads", () => loadsOf(services, id)),
       load(
         services,
@@ -72,6 +82,7 @@ export const handler = define.handlers<VenData>({
         async () => powerSeries((await venHistory(sql, id, range, { limit: 1_000, offset: 0 })).items),
       ),
       load(services, "events", () => venParticipation(sql, id)),
+      load(services, "statuses", () => venStatuses(sql, id, undefined, { limit: STATUSES_SHOWN, offset: 0 })),
       hasRole(ctx.state.user, "operator") ? siteChoices(sql).catch(() => []) : [],
       loadId
         ? load(services, "load history", async () => {
@@ -101,6 +112,7 @@ export const handler = define.handlers<VenData>({
       history,
       load: loadId && chosen ? { id: loadId, history: chosen } : undefined,
       events,
+      statuses,
       sites,
       now,
     });
@@ -164,6 +176,48 @@ function History(
   );
 }
 
+const SOURCES: Record<VenStatusRow["source"], string> = {
+  device: "Reported by the VEN",
+  detector: "Inferred by GridPulse",
+};
+
+/** A status's details as `key: value · ...`, cut at {@linkcode DETAILS_SHOWN} characters. */
+function detailsText(details: Record<string, unknown>): string {
+  const text = Object.entries(details)
+    .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(" · ");
+  return text.length > DETAILS_SHOWN ? `${text.slice(0, DETAILS_SHOWN - 1)}…` : text;
+}
+
+function Statuses({ statuses }: { statuses: VenData["statuses"] }) {
+  if (!statuses.ok) return <ErrorState title="Status changes could not be read" message={statuses.error} />;
+  if (statuses.value.items.length === 0) return <EmptyState title="No status reported or inferred yet" />;
+  return (
+    <TableWrap label="Status changes">
+      <thead>
+        <tr>
+          <th>At (UTC)</th>
+          <th>Status</th>
+          <th>Source</th>
+          <th>Details</th>
+        </tr>
+      </thead>
+      <tbody>
+        {statuses.value.items.map((s) => (
+          <tr key={`${s.ts.getTime()}-${s.status}`} data-status={s.status}>
+            <td class="nowrap">{formatDateTime(s.ts)}</td>
+            <td>
+              <StateBadge state={s.status} />
+            </td>
+            <td>{SOURCES[s.source] ?? s.source}</td>
+            <td class="small">{Object.keys(s.details).length === 0 ? "—" : detailsText(s.details)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </TableWrap>
+  );
+}
+
 function VenFacts({ ven, power }: { ven: VenData["ven"]; power: Power }) {
   const kw = (
     v: number | undefined,
@@ -219,6 +273,15 @@ export default function VenPage({ data, url, state }: PageProps<VenData, State>)
           />
         </Section>
       )}
+      <Section
+        title="Status changes"
+        note={data.statuses.ok && data.statuses.value.total > STATUSES_SHOWN
+          ? `The newest ${STATUSES_SHOWN} of ${data.statuses.value.total}; all are at /api/vens/${ven.id}/statuses`
+          : "Reported by the VEN, or inferred by GridPulse from silence and telemetry; newest first"}
+        id="statuses"
+      >
+        <Statuses statuses={data.statuses} />
+      </Section>
       <Section title="ADR events">
         {!events.ok
           ? <ErrorState title="Events could not be read" message={events.error} />

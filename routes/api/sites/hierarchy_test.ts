@@ -26,9 +26,13 @@ for (const backend of pgBackends()) {
         ...op,
         body: { siteId, meterId: meter.id, name: "Chiller bank", assetType: "chiller", ratedPowerKw: 400 },
       });
-      await api.json("POST", "/api/assets", {
+      const child = await api.json("POST", "/api/assets", {
         ...op,
         body: { siteId, parentId: parent.id, name: "Chiller 1", assetType: "chiller" },
+      });
+      await api.json("POST", "/api/asset-connections", {
+        ...op,
+        body: { fromAssetId: child.id, toAssetId: parent.id, relationship: "data_flow" },
       });
       await api.json("POST", "/api/energy-sources", {
         ...op,
@@ -53,12 +57,14 @@ for (const backend of pgBackends()) {
         assert.equal(plain.meters, undefined);
         const full = await api.json(
           "GET",
-          `/api/sites/${siteId}?include=meters,assets,energySources,gridLinks`,
+          `/api/sites/${siteId}?include=meters,assets,energySources,gridLinks,assetConnections`,
           { as: "viewer" },
         );
         assert.deepEqual(
-          [full.meters, full.assets, full.energySources, full.gridLinks].map((l) => (l as unknown[]).length),
-          [1, 2, 1, 1],
+          [full.meters, full.assets, full.energySources, full.gridLinks, full.assetConnections].map((l) =>
+            (l as unknown[]).length
+          ),
+          [1, 2, 1, 1, 1],
         );
         const p = await api.problem("GET", `/api/sites/${siteId}?include=meters,pumps`, 400, {
           as: "viewer",
@@ -84,7 +90,16 @@ for (const backend of pgBackends()) {
         await api.problem("GET", "/api/assets/tree", 400, { as: "viewer" });
       });
       await t.step("lists filter by column", async () => {
-        for (const path of ["meters", "assets", "energy-sources", "grid-links", "recommendations"]) {
+        for (
+          const path of [
+            "meters",
+            "assets",
+            "energy-sources",
+            "grid-links",
+            "asset-connections",
+            "recommendations",
+          ]
+        ) {
           const page = await api.json("GET", `/api/${path}?site_id=${siteId}`, { as: "viewer" });
           assert.ok((page.total as number) >= 1, path);
           assert.equal(

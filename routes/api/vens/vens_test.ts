@@ -108,6 +108,63 @@ for (const backend of pgBackends()) {
         assert.match(p.errors![0].message, /at most 31 days/);
         await api.problem("GET", `/api/vens/${crypto.randomUUID()}/history`, 404, { as: "viewer" });
       });
+      await t.step("statuses: newest first, paged, within an optional bounded range", async () => {
+        await sql`insert into ven_statuses (ven_id, ts, status, source, details) values
+          (${a.id}, ${new Date(BASE)}, 'online', 'device', '{"firmware": "2.1"}'),
+          (${a.id}, ${new Date(BASE + 600_000)}, 'offline', 'detector', '{"reason": "silent"}'),
+          (${a.id}, ${new Date(BASE + 1_200_000)}, 'online', 'device', '{}'),
+          (${b.id}, ${new Date(BASE)}, 'offline', 'device', '{}')`;
+        type Status = { ts: string; status: string; source: string; details: Record<string, unknown> };
+        const all = await api.json<{ items: Status[]; total: number }>("GET", `/api/vens/${a.id}/statuses`, {
+          as: "viewer",
+        });
+        assert.equal(all.total, 3);
+        assert.deepEqual(all.items.map((s) => [s.ts, s.status, s.source]), [
+          [iso(BASE + 1_200_000), "online", "device"],
+          [iso(BASE + 600_000), "offline", "detector"],
+          [iso(BASE), "online", "device"],
+        ]);
+        assert.deepEqual(all.items[1].details, { reason: "silent" });
+        const second = await api.json<{ items: Status[]; total: number; page: number }>(
+          "GET",
+          `/api/vens/${a.id}/statuses?page=2&page_size=2`,
+          { as: "viewer" },
+        );
+        assert.deepEqual([second.total, second.page, second.items.map((s) => s.details)], [3, 2, [{
+          firmware: "2.1",
+        }]]);
+        const within = await api.json<{ items: Status[]; total: number }>(
+          "GET",
+          `/api/vens/${a.id}/statuses?start_time=${iso(BASE)}&end_time=${iso(BASE + 1_200_000)}`,
+          { as: "viewer" },
+        );
+        assert.deepEqual(within.items.map((s) => s.ts), [iso(BASE + 600_000), iso(BASE)], "end exclusive");
+        const before = await api.json("GET", `/api/vens/${a.id}/statuses?end_time=${iso(BASE)}`, {
+          as: "viewer",
+        });
+        assert.equal(before.total, 0, "start_time defaults to a day before end_time");
+        const tooLong = await api.problem(
+          "GET",
+          `/api/vens/${a.id}/statuses?start_time=2026-01-01T00:00:00Z&end_time=2026-03-01T00:00:00Z`,
+          400,
+          { as: "viewer" },
+        );
+        assert.match(tooLong.errors![0].message, /at most 31 days/);
+        const reversed = await api.problem(
+          "GET",
+          `/api/vens/${a.id}/statuses?start_time=${iso(BASE)}&end_time=${iso(BASE - 1)}`,
+          400,
+          { as: "viewer" },
+        );
+        assert.equal(reversed.errors![0].field, "end_time");
+        await api.problem("GET", `/api/vens/${a.id}/statuses?start_time=yesterday`, 400, { as: "viewer" });
+        await api.problem("GET", `/api/vens/${a.id}/statuses?page_size=501`, 400, { as: "viewer" });
+        await api.problem("GET", `/api/vens/${a.id}/statuses?status=online`, 400, { as: "viewer" });
+        await api.problem("GET", `/api/vens/${a.id}/statuses`, 401);
+        await api.problem("GET", `/api/vens/${crypto.randomUUID()}/statuses`, 404, { as: "viewer" });
+        await api.problem("GET", "/api/vens/not-a-uuid/statuses", 400, { as: "viewer" });
+        await api.problem("POST", `/api/vens/${a.id}/statuses`, 405, { as: "operator" });
+      });
       await t.step("network history sums the VENs per bucket", async () => {
         const range = `start_time=${iso(BASE)}&end_time=${iso(BASE + 3_600_000)}&interval=30m`;
         const h = await api.json<{ items: { usedPowerKw: number; vens: number }[] }>(

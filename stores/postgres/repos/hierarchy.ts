@@ -1,13 +1,13 @@
 /**
  * Reads across the asset hierarchy (seed 001) that the generic table access does not cover: a site's
- * children on request, a portfolio's sites, and the asset tree of a site.
+ * children (and the connections of its assets) on request, a portfolio's sites, and the asset tree of a site.
  * @module
  */
 import type { Sql } from "../client.ts";
 import { type Entity, fromRow } from "./crud.ts";
 
 /** Children a site can be returned with. */
-export const SITE_INCLUDES = ["meters", "assets", "energySources", "gridLinks"] as const;
+export const SITE_INCLUDES = ["meters", "assets", "energySources", "gridLinks", "assetConnections"] as const;
 /** One of {@linkcode SITE_INCLUDES}. */
 export type SiteInclude = typeof SITE_INCLUDES[number];
 
@@ -27,6 +27,12 @@ export async function siteChildren(
       sql`select * from energy_sources where site_id = ${siteId} order by name limit ${MAX_CHILDREN}`,
     gridLinks: () =>
       sql`select * from grid_links where site_id = ${siteId} order by name limit ${MAX_CHILDREN}`,
+    // a connection has no site of its own: it is its assets' (from or to, should one have moved)
+    assetConnections: () =>
+      sql`select * from asset_connections
+          where from_asset_id in (select id from assets where site_id = ${siteId})
+             or to_asset_id in (select id from assets where site_id = ${siteId})
+          order by created_at, id limit ${MAX_CHILDREN}`,
   };
   const results = await Promise.all(include.map((name) => queries[name]()));
   return Object.fromEntries(include.map((name, i) => [name, results[i].map(fromRow)]));

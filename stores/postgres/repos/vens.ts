@@ -1,6 +1,7 @@
 /**
- * VEN reads beyond the generic table access: registered loads, and the telemetry history of a VEN, of
- * one load and of the whole network, as raw rows or `date_bin` buckets over a bounded time range.
+ * VEN reads beyond the generic table access: registered loads, the telemetry history of a VEN, of
+ * one load and of the whole network, as raw rows or `date_bin` buckets over a bounded time range, and a
+ * VEN's reported and inferred statuses.
  * @module
  */
 import { INTERVAL_SECONDS, type TimeRange } from "../../../domain/common.ts";
@@ -82,6 +83,35 @@ export function loadHistory(
         group by 1`,
     page,
   );
+}
+
+/** A stored VEN status. */
+export interface VenStatusRow {
+  ts: Date;
+  status: "online" | "offline";
+  source: "device" | "detector";
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** A VEN's statuses, newest first: all of them, or those in `range` (start inclusive, end exclusive). */
+export async function venStatuses(
+  sql: Sql,
+  venId: string,
+  range: { start: Date; end: Date } | undefined,
+  page: Page,
+): Promise<{ items: VenStatusRow[]; total: number }> {
+  const within = range ? sql`and ts >= ${range.start} and ts < ${range.end}` : sql``;
+  const [rows, [{ total }]] = await Promise.all([
+    sql<VenStatusRow[]>`
+      select ts, status, source, details, created_at as "createdAt" from ven_statuses
+      where ven_id = ${venId} ${within}
+      order by ts desc, status limit ${page.limit} offset ${page.offset}`,
+    sql<
+      { total: number }[]
+    >`select count(*)::int as total from ven_statuses where ven_id = ${venId} ${within}`,
+  ]);
+  return { items: [...rows], total };
 }
 
 /** A bucket of network history. */

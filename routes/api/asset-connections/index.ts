@@ -1,0 +1,4 @@
+/** `/api/asset-connections`: list and create. */
+import { assetConnections } from "../../../api/resources.ts";
+
+export const { handler, openapi } = assetConnections.collection;
