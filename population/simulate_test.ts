@@ -8,6 +8,7 @@ import {
   MeterMeasurement,
   parseTopic,
   PlantTelemetry,
+  type TopicRoute,
   topics,
   VenEventResponse,
   VenStatus,
@@ -36,6 +37,10 @@ async function broker(): Promise<{ url: string; close(): Promise<void> }> {
     },
   };
 }
+
+/** The entity a topic is about: a plant, VEN, meter, asset or energy source. */
+const entityOf = (route: TopicRoute) =>
+  route.kind !== "site" ? route.id : route.channel === "meter" ? route.meterId : route.entityId;
 
 const SCHEMAS = {
   plant: PlantTelemetry,
@@ -72,7 +77,7 @@ Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and me
     const received: { topic: string; payload: unknown }[] = [];
     listener.on("message", (topic, payload) => {
       const route = parseTopic(topic);
-      if (!route || !ours.has(route.kind === "site" ? route.meterId : route.id) || payload.length === 0) {
+      if (!route || !ours.has(entityOf(route)) || payload.length === 0) {
         return;
       }
       received.push({ topic, payload: JSON.parse(new TextDecoder().decode(payload)) });
@@ -80,7 +85,7 @@ Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and me
       // status message is what it publishes. Which VEN draws it depends on the time of day: solar plants
       // draw random numbers only in daylight, which shifts the seeded sequence.
       if (route.channel === "telemetry" || route.channel === "meter" || route.channel === "status") {
-        seen.add(route.kind === "site" ? route.meterId : route.id);
+        seen.add(entityOf(route));
       }
     });
     await listener.subscribeAsync("gridpulse/#", { qos: 1 });
