@@ -58,7 +58,7 @@ async function until(predicate: () => boolean, timeoutMs: number, what: string):
   }
 }
 
-Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and meter, answers ADR events and stops cleanly (${MQTT_URL ? "MQTT_URL" : "aedes"})`, () =>
+Deno.test(`startSimulator() publishes valid payloads for every plant, VEN, meter, asset and energy source, answers ADR events and stops cleanly (${MQTT_URL ? "MQTT_URL" : "aedes"})`, () =>
   withTestDatabase("embedded", async ({ sql }) => {
     const documents = openPostgresDocuments({ sql, log: silentLogger, sweepIntervalMs: 0 });
     const { ids } = await populate({ sql, documents, namespace: crypto.randomUUID() });
@@ -68,10 +68,13 @@ Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and me
       clientId: `gp-test-${crypto.randomUUID().slice(0, 8)}`,
       reconnectPeriod: 0,
     });
+    const equipment = await sql<{ id: string }[]>`
+      select id::text from assets where active union all select id::text from energy_sources where active`;
     const ours = new Set([
       ...Object.values(ids.plants),
       ...Object.values(ids.vens),
       ...Object.values(ids.meters),
+      ...equipment.map((e) => e.id),
     ]);
     const seen = new Set<string>();
     const received: { topic: string; payload: unknown }[] = [];
@@ -84,7 +87,7 @@ Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and me
       // A VEN that drew the offline anomaly first reports `offline` and stays silent for 1-3 minutes: its
       // status message is what it publishes. Which VEN draws it depends on the time of day: solar plants
       // draw random numbers only in daylight, which shifts the seeded sequence.
-      if (route.channel === "telemetry" || route.channel === "meter" || route.channel === "status") {
+      if (route.channel !== "event_response") {
         seen.add(entityOf(route));
       }
     });
@@ -152,5 +155,5 @@ Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and me
     assert.equal(stats.running, false);
     assert.ok(stats.published >= ours.size);
     assert.equal(stats.responses >= 1, true);
-    assert.deepEqual(stats.entities, { plants: 12, vens: 6, meters: 18 });
+    assert.deepEqual(stats.entities, { plants: 12, vens: 6, meters: 18, equipment: equipment.length });
   }));
