@@ -138,11 +138,27 @@ export async function siteDashboard(services: Services, siteId: string): Promise
   return parseAll(services, SiteDashboard, [[keys.dashboard(siteId), value]])[0]?.[1];
 }
 
-/** The latest value of each of a site's sensors (5-minute cache), by meter and metric. */
+/**
+ * The latest value of each of a site's sensors (5-minute cache): its meters', assets' and energy
+ * sources', by entity type, entity and metric.
+ */
 export async function siteLatest(services: Services, siteId: string): Promise<LatestValue[]> {
   const found = await services.cache.keys(keys.latest(siteId, ""), MAX_SENSORS);
   const values = await services.cache.getMany(found);
-  return parseAll(services, LatestValue, found.map((key, i) => [key, values[i]]))
+  return parseAll(services, LatestValue, found.map((key, i) => [key, withEntityId(values[i])]))
     .map(([, v]) => v)
-    .sort((a, b) => a.meterId.localeCompare(b.meterId) || a.metric.localeCompare(b.metric));
+    .sort((a, b) =>
+      ENTITY_ORDER[a.entityType] - ENTITY_ORDER[b.entityType] || a.entityId.localeCompare(b.entityId) ||
+      a.metric.localeCompare(b.metric)
+    );
+}
+
+const ENTITY_ORDER: Record<LatestValue["entityType"], number> = { meter: 0, asset: 1, energy_source: 2 };
+
+/** An entry written before assets and energy sources reported names only its meter. */
+function withEntityId(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || "entityId" in value || !("meterId" in value)) {
+    return value;
+  }
+  return { ...value, entityId: value.meterId };
 }

@@ -8,7 +8,7 @@
  * | ---------------------------------- | ----------------------------- | ------------------- |
  * | `actor:ven:{venId}`                | {@linkcode VenLiveState}      | none (actor-owned)  |
  * | `dashboard:{siteId}`               | {@linkcode SiteDashboard}     | `TTL.dashboard` 60s |
- * | `latest:{siteId}:{meterId}:{metric}` | {@linkcode LatestValue}     | `TTL.latest` 300s   |
+ * | `latest:{siteId}:{entityId}:{metric}` | {@linkcode LatestValue}    | `TTL.latest` 300s   |
  *
  * Timestamps are ISO 8601 strings in UTC (`new Date(ms).toISOString()`).
  *
@@ -64,15 +64,29 @@ export const SiteDashboard = z.object({
 }).meta({ id: "SiteDashboard" });
 export type SiteDashboard = z.output<typeof SiteDashboard>;
 
-/** The `{sensorType}` part of a `latest:` key: one meter's metric. */
-export function sensorType(meterId: string, metric: string): string {
-  return `${meterId}:${metric}`;
+/** The `{sensorType}` part of a `latest:` key: one metric of one meter, asset or energy source. */
+export function sensorType(entityId: string, metric: string): string {
+  return `${entityId}:${metric}`;
 }
 
-/** `latest:{siteId}:{meterId}:{metric}`: the latest value of one sensor. */
+/** What a site's measurements are about (`measurements.entity_type`). */
+export const MEASURED_ENTITY_TYPES = ["meter", "asset", "energy_source"] as const;
+
+/**
+ * `latest:{siteId}:{entityId}:{metric}`: the latest value of one sensor of a site: a meter's, an
+ * asset's or an energy source's. Entries written before assets and energy sources reported have no
+ * `entityType`/`entityId` (the API fills them from `meterId`).
+ */
 export const LatestValue = z.object({
-  meterId: Uuid,
-  category: z.enum(METER_CATEGORIES),
+  entityType: z.enum(MEASURED_ENTITY_TYPES).default("meter"),
+  /** The meter, asset or energy source. */
+  entityId: Uuid,
+  /** Meters only: the meter (= `entityId`). */
+  meterId: Uuid.optional(),
+  /** Meters only. */
+  category: z.enum(METER_CATEGORIES).optional(),
+  /** Assets: `asset_type`; energy sources: `source_type`. */
+  equipmentType: z.string().optional(),
   metric: z.string(),
   value: z.number(),
   unit: z.string(),
@@ -94,7 +108,7 @@ export const ChangeEvent = z.looseObject({
   /** e.g. `state`, `status`, `alert.opened`, `alert.acknowledged`, `alert.resolved`. */
   type: z.string(),
   ts: DateTime,
-  entityKind: z.enum(["plant", "ven", "site", "meter"]).optional(),
+  entityKind: z.enum(["plant", "ven", "site", "meter", "asset", "energy_source"]).optional(),
   entityId: z.string().optional(),
   data: z.unknown().optional(),
 }).meta({ id: "ChangeEvent" });

@@ -10,6 +10,8 @@
  * gridpulse/vens/{venId}/events                        (outbound) ADR events for the VEN
  * gridpulse/vens/{venId}/events/{eventId}/response     VenEventResponse
  * gridpulse/sites/{siteId}/meters/{meterId}            MeterMeasurement
+ * gridpulse/sites/{siteId}/assets/{assetId}            MeterMeasurement (of an asset of the site)
+ * gridpulse/sites/{siteId}/energy-sources/{sourceId}   MeterMeasurement (of an energy source of the site)
  * ```
  * Entity ids in topics are the UUIDs of the database rows.
  * @module
@@ -32,14 +34,25 @@ export const topics = {
   meterMeasurement: (siteId: string, meterId: string) => `${TOPIC_ROOT}/sites/${siteId}/meters/${meterId}`,
   /** Subscription filter for every meter of one site. */
   siteMeters: (siteId: string) => `${TOPIC_ROOT}/sites/${siteId}/meters/+`,
+  assetMeasurement: (siteId: string, assetId: string) => `${TOPIC_ROOT}/sites/${siteId}/assets/${assetId}`,
+  /** Subscription filter for every asset of one site. */
+  siteAssets: (siteId: string) => `${TOPIC_ROOT}/sites/${siteId}/assets/+`,
+  energySourceMeasurement: (siteId: string, sourceId: string) =>
+    `${TOPIC_ROOT}/sites/${siteId}/energy-sources/${sourceId}`,
+  /** Subscription filter for every energy source of one site. */
+  siteEnergySources: (siteId: string) => `${TOPIC_ROOT}/sites/${siteId}/energy-sources/+`,
 } as const;
+
+/** What a site's measurement topic is about besides its meters (`measurements.entity_type`). */
+export type EquipmentType = "asset" | "energy_source";
 
 /** What a topic addresses. */
 export type TopicRoute =
   | { kind: "plant"; id: string; channel: "telemetry" }
   | { kind: "ven"; id: string; channel: "telemetry" | "status" }
   | { kind: "ven"; id: string; channel: "event_response"; eventId: string }
-  | { kind: "site"; id: string; channel: "meter"; meterId: string };
+  | { kind: "site"; id: string; channel: "meter"; meterId: string }
+  | { kind: "site"; id: string; channel: EquipmentType; entityId: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,8 +70,12 @@ export function parseTopic(topic: string): TopicRoute | undefined {
   if (p[1] === "vens" && p.length === 6 && p[3] === "events" && p[5] === "response" && UUID.test(p[4])) {
     return { kind: "ven", id, channel: "event_response", eventId: p[4].toLowerCase() };
   }
-  if (p[1] === "sites" && p.length === 5 && p[3] === "meters" && UUID.test(p[4])) {
-    return { kind: "site", id, channel: "meter", meterId: p[4].toLowerCase() };
+  if (p[1] === "sites" && p.length === 5 && UUID.test(p[4])) {
+    if (p[3] === "meters") return { kind: "site", id, channel: "meter", meterId: p[4].toLowerCase() };
+    if (p[3] === "assets") return { kind: "site", id, channel: "asset", entityId: p[4].toLowerCase() };
+    if (p[3] === "energy-sources") {
+      return { kind: "site", id, channel: "energy_source", entityId: p[4].toLowerCase() };
+    }
   }
   return undefined;
 }
@@ -119,7 +136,11 @@ export const VenEventResponse = z.strictObject({
 });
 export type VenEventResponse = z.output<typeof VenEventResponse>;
 
-/** `gridpulse/sites/{siteId}/meters/{meterId}`: one measurement of a meter. */
+/**
+ * `gridpulse/sites/{siteId}/meters/{meterId}`: one measurement of a meter. The same payload on
+ * `.../assets/{assetId}` and `.../energy-sources/{sourceId}` is one measurement of that asset or
+ * energy source.
+ */
 export const MeterMeasurement = z.strictObject({
   ts: Timestamp,
   metric: z.enum([

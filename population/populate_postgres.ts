@@ -130,7 +130,7 @@ async function writeAll(
     alerts.push(venOfflineAlert(ns, ids.vens[OFFLINE_VEN], end));
     return writeAlerts(t, alerts, siteOf);
   });
-  await steps.run("measurements", () => writeMeasurements(t, end, ids.meters, ids.sites));
+  await steps.run("measurements", () => writeMeasurements(t, end, ns, ids.meters, ids.sites));
   await steps.run(
     "VEN telemetry, load samples, statuses",
     () => writeVenTelemetry(t, samples, ids.vens, end),

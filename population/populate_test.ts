@@ -113,6 +113,14 @@ async function checkNonEmpty(sql: Sql, documents: ReturnType<typeof openPostgres
     children: enums[0].children,
   });
   assert.ok(enums[0].children > 0);
+  // every active asset and energy source has measurements, stored under its own site
+  const [measured] = await sql`select
+    (select count(*) from assets a where not exists (select 1 from measurements m
+       where m.entity_type = 'asset' and m.entity_id = a.id and m.site_id = a.site_id))::int as assets,
+    (select count(*) from energy_sources e where not exists (select 1 from measurements m
+       where m.entity_type = 'energy_source' and m.entity_id = e.id and m.site_id = e.site_id))::int as sources,
+    (select count(distinct entity_type) from measurements)::int as types`;
+  assert.deepEqual({ ...measured }, { assets: 0, sources: 0, types: 3 });
 }
 
 async function checkSpikes(sql: Sql) {

@@ -45,6 +45,17 @@ export interface SimMeter {
   silentUntil: number;
 }
 
+/** An asset or energy source of a site, reporting its own power on its own topic. */
+export interface SimEquipment {
+  id: string;
+  siteId: string;
+  entityType: "asset" | "energy_source";
+  /** `assets.asset_type` or `energy_sources.source_type`. */
+  type: string;
+  /** Rated power (assets) or capacity (energy sources), kW. */
+  ratedKw: number;
+}
+
 /** An ADR event as the simulated VEN understood it. */
 export interface SimEvent {
   id: string;
@@ -123,6 +134,44 @@ export function meterTick(m: SimMeter, now: number, rand: () => number, rates: A
     topic: "telemetry",
     payload: { ts: new Date(now).toISOString(), metric: "power", value: round(kw, 2), unit: "kW", quality },
   }];
+}
+
+/**
+ * The asset's or energy source's power measurement at `now`. Its noise comes from its id and the time,
+ * not from `rand`, so adding equipment leaves the seeded sequence of plants, VENs and meters unchanged.
+ */
+export function equipmentTick(e: SimEquipment, now: number): Emission[] {
+  const h = (now / 3_600_000) % 24;
+  const sun = Math.max(0, Math.sin((Math.PI * (h - 6)) / 12));
+  const working = h >= 6 && h < 22 ? 1 : 0.3;
+  const noise = 0.9 + 0.2 * unitNoise(`${e.id}:${Math.floor(now / 1_000)}`);
+  const shape = e.entityType === "asset"
+    ? (e.type === "server_rack" || e.type === "refrigeration" || e.type === "ups" ? 0.8 : 0.65 * working)
+    : e.type === "solar"
+    ? sun
+    : e.type === "wind"
+    ? 0.35 + 0.3 * Math.sin(now / 1_800_000)
+    : e.type === "battery"
+    ? (h >= 10 && h < 14 ? 0.5 : h >= 17 && h < 21 ? -0.6 : 0.05) // positive while charging
+    : e.type === "grid"
+    ? 0.4 * working
+    : 0.7 * working; // generator, chp, hydrogen
+  return [{
+    topic: "telemetry",
+    payload: {
+      ts: new Date(now).toISOString(),
+      metric: "power",
+      value: round(e.ratedKw * shape * noise, 2),
+      unit: "kW",
+    },
+  }];
+}
+
+/** A number in [0, 1) from `key` (FNV-1a). */
+function unitNoise(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 2 ** 32;
 }
 
 /** The VEN's status changes and telemetry at `now`. */

@@ -1,18 +1,18 @@
 /**
  * The entities the simulator plays, read from the database: every active plant, VEN (with its loads) and
- * site meter, by the ids the actors subscribe to.
+ * site meter, asset and energy source, by the ids the actors subscribe to.
  * @module
  */
 import type { Sql } from "../stores/postgres/client.ts";
 import type { PlantDef } from "./catalog.ts";
-import type { SimMeter, SimPlant, SimVen } from "./sim_behaviour.ts";
+import type { SimEquipment, SimMeter, SimPlant, SimVen } from "./sim_behaviour.ts";
 
 const PLANT_TYPES = new Set(["solar", "wind", "battery", "hydro", "chp", "gas_peaker"]);
 
 /** Loads the simulated entities with fresh state. */
 export async function loadEntities(
   sql: Sql,
-): Promise<{ plants: SimPlant[]; vens: SimVen[]; meters: SimMeter[] }> {
+): Promise<{ plants: SimPlant[]; vens: SimVen[]; meters: SimMeter[]; equipment: SimEquipment[] }> {
   const plants = await sql<
     { id: string; name: string; asset_type: string; capacity_mw: number; status: string }[]
   >`
@@ -32,6 +32,14 @@ export async function loadEntities(
   const meters = await sql<{ id: string; site_id: string; category: string; typical: string | null }[]>`
     select id, site_id, category::text as category, metadata ->> 'typicalKw' as typical from meters
     where active order by site_id, name`;
+  const equipment = await sql<
+    { id: string; site_id: string; entity_type: string; type: string; kw: number }[]
+  >`
+    select id, site_id, 'asset' as entity_type, asset_type as type, coalesce(rated_power_kw, 50) as kw
+    from assets where active
+    union all
+    select id, site_id, 'energy_source', source_type, capacity_kw from energy_sources where active
+    order by site_id, id`;
   return {
     plants: plants.map((p) => ({
       id: p.id,
@@ -63,6 +71,13 @@ export async function loadEntities(
       category: m.category as SimMeter["category"],
       typicalKw: Number(m.typical ?? 100) || 100,
       silentUntil: 0,
+    })),
+    equipment: equipment.map((e) => ({
+      id: e.id,
+      siteId: e.site_id,
+      entityType: e.entity_type as SimEquipment["entityType"],
+      type: e.type,
+      ratedKw: e.kw,
     })),
   };
 }

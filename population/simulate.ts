@@ -1,5 +1,6 @@
 /**
- * `deno task simulate`: live MQTT telemetry (QoS 1) for every plant, VEN and site meter in the database,
+ * `deno task simulate`: live MQTT telemetry (QoS 1) for every plant, VEN, site meter, asset and energy
+ * source in the database,
  * on the topics and payloads of `domain/telemetry.ts`, at `rate` messages per entity per interval, with
  * occasional spikes, threshold breaches, gaps and VENs going offline (`sim_behaviour.ts`). VENs answer
  * the ADR events GridPulse publishes (retained) on their events topic, mostly opting in, and shed load in
@@ -27,6 +28,7 @@ import {
   type AnomalyRates,
   DEFAULT_ANOMALIES,
   type Emission,
+  equipmentTick,
   meterTick,
   plantTick,
   venTick,
@@ -61,7 +63,7 @@ export interface SimulatorOptions {
 
 /** What the simulator has done so far. */
 export interface SimulatorStats {
-  entities: { plants: number; vens: number; meters: number };
+  entities: { plants: number; vens: number; meters: number; equipment: number };
   published: number;
   failed: number;
   /** ADR event answers sent. */
@@ -164,12 +166,18 @@ class SimulatorRun {
     const emit = (emissions: Emission[], telemetryTopic: string, statusTopic = telemetryTopic) => {
       for (const e of emissions) this.publish(e.topic === "status" ? statusTopic : telemetryTopic, e.payload);
     };
-    const { plants, vens, meters } = this.entities;
+    const { plants, vens, meters, equipment } = this.entities;
     for (const p of plants) emit(plantTick(p, now, random, rates), topics.plantTelemetry(p.id));
     for (const v of vens) {
       emit(venTick(v, now, random, rates), topics.venTelemetry(v.id), topics.venStatus(v.id));
     }
     for (const m of meters) emit(meterTick(m, now, random, rates), topics.meterMeasurement(m.siteId, m.id));
+    for (const e of equipment) {
+      const topic = e.entityType === "asset"
+        ? topics.assetMeasurement(e.siteId, e.id)
+        : topics.energySourceMeasurement(e.siteId, e.id);
+      emit(equipmentTick(e, now), topic);
+    }
   }
 
   /** Answers each new event on a VEN's events topic once: opt in (mostly) or out, and remembers it. */
@@ -201,9 +209,14 @@ class SimulatorRun {
   }
 
   stats(): SimulatorStats {
-    const { plants, vens, meters } = this.entities;
+    const { plants, vens, meters, equipment } = this.entities;
     return {
-      entities: { plants: plants.length, vens: vens.length, meters: meters.length },
+      entities: {
+        plants: plants.length,
+        vens: vens.length,
+        meters: meters.length,
+        equipment: equipment.length,
+      },
       published: this.published,
       failed: this.failed,
       responses: this.responses,

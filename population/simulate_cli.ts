@@ -57,7 +57,7 @@ export async function runSimulatorCli(start: typeof startSimulator): Promise<voi
     });
     const e = sim.stats().entities;
     console.error(
-      `simulate: ${e.plants} plants, ${e.vens} VENs, ${e.meters} meters -> ${mqttUrl}, ${rate} per ${
+      `simulate: ${e.plants} plants, ${e.vens} VENs, ${e.meters} meters, ${e.equipment} assets and energy sources -> ${mqttUrl}, ${rate} per ${
         intervalMs / 1000
       } s`,
     );

@@ -8,6 +8,7 @@ import {
   MeterMeasurement,
   parseTopic,
   PlantTelemetry,
+  type TopicRoute,
   topics,
   VenEventResponse,
   VenStatus,
@@ -37,6 +38,10 @@ async function broker(): Promise<{ url: string; close(): Promise<void> }> {
   };
 }
 
+/** The entity a topic is about: a plant, VEN, meter, asset or energy source. */
+const entityOf = (route: TopicRoute) =>
+  route.kind !== "site" ? route.id : route.channel === "meter" ? route.meterId : route.entityId;
+
 const SCHEMAS = {
   plant: PlantTelemetry,
   ven: VenTelemetry,
@@ -53,7 +58,7 @@ async function until(predicate: () => boolean, timeoutMs: number, what: string):
   }
 }
 
-Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and meter, answers ADR events and stops cleanly (${MQTT_URL ? "MQTT_URL" : "aedes"})`, () =>
+Deno.test(`startSimulator() publishes valid payloads for every plant, VEN, meter, asset and energy source, answers ADR events and stops cleanly (${MQTT_URL ? "MQTT_URL" : "aedes"})`, () =>
   withTestDatabase("embedded", async ({ sql }) => {
     const documents = openPostgresDocuments({ sql, log: silentLogger, sweepIntervalMs: 0 });
     const { ids } = await populate({ sql, documents, namespace: crypto.randomUUID() });
@@ -63,24 +68,27 @@ Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and me
       clientId: `gp-test-${crypto.randomUUID().slice(0, 8)}`,
       reconnectPeriod: 0,
     });
+    const equipment = await sql<{ id: string }[]>`
+      select id::text from assets where active union all select id::text from energy_sources where active`;
     const ours = new Set([
       ...Object.values(ids.plants),
       ...Object.values(ids.vens),
       ...Object.values(ids.meters),
+      ...equipment.map((e) => e.id),
     ]);
     const seen = new Set<string>();
     const received: { topic: string; payload: unknown }[] = [];
     listener.on("message", (topic, payload) => {
       const route = parseTopic(topic);
-      if (!route || !ours.has(route.kind === "site" ? route.meterId : route.id) || payload.length === 0) {
+      if (!route || !ours.has(entityOf(route)) || payload.length === 0) {
         return;
       }
       received.push({ topic, payload: JSON.parse(new TextDecoder().decode(payload)) });
       // A VEN that drew the offline anomaly first reports `offline` and stays silent for 1-3 minutes: its
       // status message is what it publishes. Which VEN draws it depends on the time of day: solar plants
       // draw random numbers only in daylight, which shifts the seeded sequence.
-      if (route.channel === "telemetry" || route.channel === "meter" || route.channel === "status") {
-        seen.add(route.kind === "site" ? route.meterId : route.id);
+      if (route.channel !== "event_response") {
+        seen.add(entityOf(route));
       }
     });
     await listener.subscribeAsync("gridpulse/#", { qos: 1 });
@@ -147,5 +155,5 @@ Deno.test(`startSimulator() publishes valid payloads for every plant, VEN and me
     assert.equal(stats.running, false);
     assert.ok(stats.published >= ours.size);
     assert.equal(stats.responses >= 1, true);
-    assert.deepEqual(stats.entities, { plants: 12, vens: 6, meters: 18 });
+    assert.deepEqual(stats.entities, { plants: 12, vens: 6, meters: 18, equipment: equipment.length });
   }));

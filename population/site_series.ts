@@ -1,11 +1,13 @@
 /**
  * The seeded day of the sites and VENs, as pure functions of the catalog and the window's end: meter
- * measurements at each meter's reading frequency, and VEN telemetry every 5 minutes with per-load samples,
+ * measurements at each meter's reading frequency, power of every asset and energy source every 15
+ * minutes (the simulator's shape), and VEN telemetry every 5 minutes with per-load samples,
  * status changes (one VEN offline for 40 minutes) and the load actually shed during the ADR events its VEN
  * opted into.
  * @module
  */
 import { type MeterDef, OFFLINE_VEN, type VenDef } from "./catalog.ts";
+import { equipmentTick, type SimEquipment } from "./sim_behaviour.ts";
 import { seededRandom } from "./ids.ts";
 import { WINDOW_MINUTES } from "./plant_series.ts";
 
@@ -84,6 +86,19 @@ export function meterSeries(meter: MeterDef, end: number): MeasurementRow[] {
     }
   }
   return out;
+}
+
+/** An asset's or energy source's power every 15 minutes, shaped as the simulator publishes it. */
+export function equipmentSeries(e: SimEquipment, end: number): MeasurementRow[] {
+  return meterTimes("15min", end).flatMap((ts) =>
+    equipmentTick(e, ts).map((x) => ({
+      ts,
+      metric: "power" as const,
+      value: x.payload.value as number,
+      unit: "kW",
+      quality: "good" as const,
+    }))
+  );
 }
 
 /** An ADR event window a VEN opted into: it sheds during [start, end). */

@@ -1,5 +1,6 @@
 /**
- * Writes the time series of the seed: plant readings and their alerts, meter measurements, VEN telemetry,
+ * Writes the time series of the seed: plant readings and their alerts, meter, asset and energy-source
+ * measurements, VEN telemetry,
  * load samples and statuses, ADR participation, then the rollups and the ingestion log computed in SQL
  * from what was written. Series go in as multi-row `unnest` inserts (a few statements for ~30k rows, fast
  * on embedded PGlite too) with `ON CONFLICT DO NOTHING`, so a second run adds nothing.
@@ -7,10 +8,11 @@
  */
 import type { Tx } from "../stores/postgres/client.ts";
 import { METERS, OFFLINE_VEN, VENS } from "./catalog.ts";
+import { ASSETS, ENERGY_SOURCES } from "./catalog_equipment.ts";
 import { stableId } from "./ids.ts";
 import type { AdrEventPlan } from "./adr.ts";
 import type { AlertRow, PlantSeries } from "./plant_series.ts";
-import { delivered, meterSeries, venOfflineWindow, type VenSample } from "./site_series.ts";
+import { delivered, equipmentSeries, meterSeries, venOfflineWindow, type VenSample } from "./site_series.ts";
 
 const CHUNK = 5_000;
 
@@ -103,27 +105,61 @@ export function venOfflineAlert(ns: string, venId: string, end: number): AlertRo
   };
 }
 
-/** Meter measurements at each meter's reading frequency. */
+/**
+ * Meter measurements at each meter's reading frequency; power of every asset and energy source every
+ * 15 minutes (their ids as write_hierarchy.ts gives them).
+ */
 export function writeMeasurements(
   tx: Tx,
   end: number,
+  ns: string,
   meters: Record<string, string>,
   sites: Record<string, string>,
 ): Promise<number> {
   const rows = METERS.flatMap((m) =>
     meterSeries(m, end).map((r) =>
-      [meters[`${m.site}/${m.name}`], sites[m.site], iso(r.ts), r.metric, r.value, r.unit, r.quality] as const
+      [
+        "meter",
+        meters[`${m.site}/${m.name}`],
+        sites[m.site],
+        iso(r.ts),
+        r.metric,
+        r.value,
+        r.unit,
+        r.quality,
+      ] as const
+    )
+  );
+  const equipment = [
+    ...ASSETS.map((a) => ({
+      id: stableId(ns, "asset", a.site, a.name),
+      site: a.site,
+      entityType: "asset" as const,
+      type: a.type,
+      ratedKw: a.ratedKw,
+    })),
+    ...ENERGY_SOURCES.map(([site, , name, type, kw]) => ({
+      id: stableId(ns, "energy_source", site, name),
+      site,
+      entityType: "energy_source" as const,
+      type,
+      ratedKw: kw,
+    })),
+  ];
+  const equipmentRows = equipment.flatMap((e) =>
+    equipmentSeries({ ...e, siteId: sites[e.site] }, end).map((r) =>
+      [e.entityType, e.id, sites[e.site], iso(r.ts), r.metric, r.value, r.unit, r.quality] as const
     )
   );
   return chunked(
-    rows,
+    [...rows, ...equipmentRows],
     (c) =>
       tx`insert into measurements (entity_type, entity_id, site_id, ts, metric, value, unit, quality)
-      select 'meter', e, s, t, m, v, u, q::quality_enum from unnest(${c.map((r) => r[0])}::uuid[], ${
+      select k, e, s, t, m, v, u, q::quality_enum from unnest(${c.map((r) => r[0])}::text[], ${
         c.map((r) => r[1])
-      }::uuid[],
-        ${c.map((r) => r[2])}::timestamptz[], ${c.map((r) => r[3])}::text[], ${c.map((r) => r[4])}::float8[],
-        ${c.map((r) => r[5])}::text[], ${c.map((r) => r[6])}::text[]) as x(e, s, t, m, v, u, q)
+      }::uuid[], ${c.map((r) => r[2])}::uuid[],
+        ${c.map((r) => r[3])}::timestamptz[], ${c.map((r) => r[4])}::text[], ${c.map((r) => r[5])}::float8[],
+        ${c.map((r) => r[6])}::text[], ${c.map((r) => r[7])}::text[]) as x(k, e, s, t, m, v, u, q)
       on conflict do nothing`,
   );
 }

@@ -4,6 +4,9 @@
  * each sensor in the cache, rollups (series `meter`), per-metric baselines and detectors, and per
  * meter a data-gap deadline from its own reading frequency (`meters.ts`); the site dashboard in the
  * cache (`live.ts`). A meter id that is not one of the site's active meters is refused with that reason.
+ * Measurements of the site's assets and energy sources (`.../assets/{assetId}`,
+ * `.../energy-sources/{sourceId}`) are stored and become latest values (`equipment.ts`); one of an
+ * asset or energy source that is not the site's is refused likewise.
  * Pure: the host runs it, owns its timers and commits its effects.
  *
  * Timers: `gap:{meterId}` per meter, `rollup`, `dashboard` (keeps the 1-minute dashboard alive while
@@ -25,17 +28,18 @@ import type {
 import { restoredRollups, type RollupState } from "../rollup.ts";
 import { flushDue, rollupDeadline, rollupWrites } from "../rollup_effects.ts";
 import { alertKeys, type SiteConfig } from "./config.ts";
-import { decodeMeasurement, type SiteMeasurement } from "./decode.ts";
+import { decodeMeasurement, type SiteMessage } from "./decode.ts";
+import { onEquipmentMeasurement, restoredEquipment } from "./equipment.ts";
 import { currentPowers, live } from "./live.ts";
 import { gapTimer, meterEntity, onMeasurement, onMeterGap } from "./meters.ts";
-import { DASHBOARD_REFRESH_MS, type MeterState, type SiteState } from "./state.ts";
+import { DASHBOARD_REFRESH_MS, type EquipmentState, type MeterState, type SiteState } from "./state.ts";
 
 export type { SiteState };
 
-type Message = SiteMeasurement | HostMessage<SiteConfig>;
+type Message = SiteMessage | HostMessage<SiteConfig>;
 
 function create(id: string, config: SiteConfig, ctx: ActorContext, start?: ActorStart): Step<SiteState> {
-  const state: SiteState = { id, config, startedAt: ctx.now(), meters: {}, alerts: {} };
+  const state: SiteState = { id, config, startedAt: ctx.now(), meters: {}, equipment: {}, alerts: {} };
   if (start?.noReadings) state.noReadings = true;
   return { state, effects: Object.keys(config.meters).map((m) => gapTimer(state, m)) };
 }
@@ -48,7 +52,10 @@ function restore(
   ctx: ActorContext,
   start?: ActorStart,
 ): Step<SiteState> {
-  const snap = (snapshot ?? {}) as { meters?: Record<string, MeterState> };
+  const snap = (snapshot ?? {}) as {
+    meters?: Record<string, MeterState>;
+    equipment?: Record<string, EquipmentState>;
+  };
   const meters: Record<string, MeterState> = {};
   for (const [meterId, meter] of Object.entries(snap.meters ?? {})) {
     const settings = config.meters[meterId]?.detection.baseline;
@@ -64,13 +71,14 @@ function restore(
     meters[meterId] = { ...meter, metrics };
   }
   const alerts = Object.fromEntries(openAlerts.map((a) => [a.dedupeKey, a]));
-  const state: SiteState = { id, config, startedAt: ctx.now(), meters, alerts };
+  const equipment = restoredEquipment(config, snap.equipment);
+  const state: SiteState = { id, config, startedAt: ctx.now(), meters, equipment, alerts };
   const effects = Object.keys(config.meters).map((m) => gapTimer(state, m));
   return { state, effects: [...effects, rollupTimer(state), dashboardTimer(state, ctx.now())] };
 }
 
 function snapshot(state: SiteState): unknown {
-  return { v: 1, meters: state.meters };
+  return { v: 1, meters: state.meters, equipment: state.equipment };
 }
 
 function transition(state: SiteState, message: Message, ctx: ActorContext): Step<SiteState> {
@@ -81,6 +89,8 @@ function transition(state: SiteState, message: Message, ctx: ActorContext): Step
         ? step
         : { state: step.state, effects: [...step.effects, rollupTimer(step.state)] };
     }
+    case "equipment":
+      return onEquipmentMeasurement(state, message, ctx);
     case "timer":
       if (message.name.startsWith("gap:")) return onMeterGap(state, message.name.slice(4), ctx);
       if (message.name === "dashboard") return { state, effects: [dashboardTimer(state, ctx.now())] };
@@ -148,7 +158,7 @@ function onConfigure(state: SiteState, config: SiteConfig, ctx: ActorContext): S
     }
     meters[meterId] = { ...meter, metrics };
   }
-  let next: SiteState = { ...state, config, meters };
+  let next: SiteState = { ...state, config, meters, equipment: restoredEquipment(config, state.equipment) };
   const effects: Effect[] = [];
   // a rule still configured but moved to another meter (or from every meter to one) no longer judges this one
   const ruleApplies = (ruleId: string, meterId: string) =>
@@ -175,9 +185,9 @@ function onConfigure(state: SiteState, config: SiteConfig, ctx: ActorContext): S
 }
 
 /** The site behaviour. */
-export const siteBehaviour: Behaviour<SiteState, SiteConfig, SiteMeasurement> = {
+export const siteBehaviour: Behaviour<SiteState, SiteConfig, SiteMessage> = {
   kind: "site",
-  topics: (id) => [topics.siteMeters(id)],
+  topics: (id) => [topics.siteMeters(id), topics.siteAssets(id), topics.siteEnergySources(id)],
   decode: decodeMeasurement,
   create,
   restore,

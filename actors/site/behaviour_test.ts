@@ -3,13 +3,31 @@ import { ChangeEvent, LatestValue, SiteDashboard } from "../../domain/live.ts";
 import { keys } from "../../stores/cache/cache.ts";
 import { hostHarness } from "../host/testing.ts";
 import { alertKeys, type SiteConfig } from "./config.ts";
-import { meterConfig, meterTopic, power, siteConfig, siteSpec } from "./testing.ts";
+import {
+  assetTopic,
+  energySourceTopic,
+  meterConfig,
+  meterTopic,
+  power,
+  siteConfig,
+  siteSpec,
+} from "./testing.ts";
 
 const SITE = "5e1c2e7a-0c1b-4e55-9d1a-1b2c3d4e5f70";
 const CONS = "5e1c2e7a-0c1b-4e55-9d1a-00000000000c";
 const PROD = "5e1c2e7a-0c1b-4e55-9d1a-00000000000b";
 const INJ = "5e1c2e7a-0c1b-4e55-9d1a-00000000000a";
 const STOR = "5e1c2e7a-0c1b-4e55-9d1a-00000000000d";
+
+const CHILLER = "5e1c2e7a-0c1b-4e55-9d1a-0000000000a1";
+const SOLAR = "5e1c2e7a-0c1b-4e55-9d1a-0000000000e1";
+const OTHER_SITE = "5e1c2e7a-0c1b-4e55-9d1a-1b2c3d4e5f71";
+
+const withEquipment = () =>
+  siteConfig({ [CONS]: meterConfig("CONS") }, [], {
+    assets: { [CHILLER]: { name: "Chiller 1", type: "chiller" } },
+    energySources: { [SOLAR]: { name: "Roof PV", type: "solar" } },
+  });
 
 const fourMeters = () =>
   siteConfig({
@@ -39,9 +57,13 @@ async function started(config: SiteConfig = fourMeters()) {
   return { h, session, send, cache, alerts };
 }
 
-Deno.test("site actor subscribes to every meter of its site with one filter", async () => {
+Deno.test("site actor subscribes to every meter, asset and energy source of its site with one filter each", async () => {
   const { h, session } = await started();
-  assert.deepEqual([...session.subscriptions], [`gridpulse/sites/${SITE}/meters/+`]);
+  assert.deepEqual([...session.subscriptions], [
+    `gridpulse/sites/${SITE}/meters/+`,
+    `gridpulse/sites/${SITE}/assets/+`,
+    `gridpulse/sites/${SITE}/energy-sources/+`,
+  ]);
   await h.stop();
 });
 
@@ -104,12 +126,32 @@ Deno.test("site actor writes measurements and the latest value of each sensor (5
   send(CONS, 120, { quality: "estimated" });
   send(CONS, 230, { metric: "voltage", unit: undefined }, ts + 1);
   assert.deepEqual(h.rows("measurements"), [
-    { entity_id: CONS, site_id: SITE, ts, metric: "power", value: 120, unit: "kW", quality: "estimated" },
-    { entity_id: CONS, site_id: SITE, ts: ts + 1, metric: "voltage", value: 230, unit: "V", quality: "good" },
+    {
+      entity_type: "meter",
+      entity_id: CONS,
+      site_id: SITE,
+      ts,
+      metric: "power",
+      value: 120,
+      unit: "kW",
+      quality: "estimated",
+    },
+    {
+      entity_type: "meter",
+      entity_id: CONS,
+      site_id: SITE,
+      ts: ts + 1,
+      metric: "voltage",
+      value: 230,
+      unit: "V",
+      quality: "good",
+    },
   ]);
   const entry = cache(keys.latest(SITE, `${CONS}:power`))!;
   assert.equal(entry.ttlSeconds, 300);
   assert.deepEqual(LatestValue.strict().parse(entry.value), {
+    entityType: "meter",
+    entityId: CONS,
     meterId: CONS,
     category: "CONS",
     metric: "power",
@@ -299,4 +341,162 @@ Deno.test("site actor: a site with no stored measurement writes even its meters'
     assert.equal("noReadings" in snapshot, false);
     await h.stop();
   }
+});
+
+Deno.test("site actor stores an asset's and an energy source's measurements with their entity type, and their latest values", async () => {
+  const { h, session, cache } = await started(withEquipment());
+  const ts = h.clock.now();
+  session.deliver(assetTopic(SITE, CHILLER), power(ts, 42.5));
+  session.deliver(energySourceTopic(SITE, SOLAR), { ts, metric: "power", value: 180 }); // no unit: kW
+  session.deliver(assetTopic(SITE, CHILLER), { ts: ts + 1, metric: "temperature", value: 6.5 });
+  assert.deepEqual(h.rejected(), []);
+  assert.deepEqual(h.rows("measurements"), [
+    {
+      entity_type: "asset",
+      entity_id: CHILLER,
+      site_id: SITE,
+      ts,
+      metric: "power",
+      value: 42.5,
+      unit: "kW",
+      quality: "good",
+    },
+    {
+      entity_type: "energy_source",
+      entity_id: SOLAR,
+      site_id: SITE,
+      ts,
+      metric: "power",
+      value: 180,
+      unit: "kW",
+      quality: "good",
+    },
+    {
+      entity_type: "asset",
+      entity_id: CHILLER,
+      site_id: SITE,
+      ts: ts + 1,
+      metric: "temperature",
+      value: 6.5,
+      unit: "°C",
+      quality: "good",
+    },
+  ]);
+  const asset = cache(keys.latest(SITE, `${CHILLER}:power`))!;
+  assert.equal(asset.ttlSeconds, 300);
+  assert.deepEqual(LatestValue.strict().parse(asset.value), {
+    entityType: "asset",
+    entityId: CHILLER,
+    equipmentType: "chiller",
+    metric: "power",
+    value: 42.5,
+    unit: "kW",
+    quality: "good",
+    ts: new Date(ts).toISOString(),
+  });
+  const source = LatestValue.strict().parse(cache(keys.latest(SITE, `${SOLAR}:power`))!.value);
+  assert.deepEqual([source.entityType, source.entityId, source.equipmentType, source.value], [
+    "energy_source",
+    SOLAR,
+    "solar",
+    180,
+  ]);
+  session.deliver(assetTopic(SITE, CHILLER), power(ts - 60_000, 1)); // late: stored, not the latest
+  assert.equal((cache(keys.latest(SITE, `${CHILLER}:power`))!.value as LatestValue).value, 42.5);
+  assert.equal(h.rows("measurements").length, 4);
+  // no detectors, no rollups, no dashboard: an asset's power is behind a meter the dashboard already totals
+  h.advance(10 * 60_000);
+  h.host.flush();
+  assert.deepEqual(h.rows("rollups").filter((r) => r.entity_id === CHILLER || r.entity_id === SOLAR), []);
+  assert.deepEqual(h.rows("alerts").filter((r) => r.entity_id === CHILLER || r.entity_id === SOLAR), []);
+  // reading events coalesce per site in a batch: the newest (the energy source's) is streamed
+  const events = h.batches.flatMap((b) => b.events).filter((e) =>
+    e.entityId === CHILLER || e.entityId === SOLAR
+  );
+  assert.ok(events.length >= 1);
+  for (const event of events) {
+    const parsed = ChangeEvent.parse(event);
+    assert.equal(parsed.entityKind, parsed.entityId === CHILLER ? "asset" : "energy_source");
+  }
+  await h.stop();
+});
+
+Deno.test("site actor refuses an asset or energy source that is not one of its site's, with the reason", async () => {
+  const config = withEquipment();
+  const h = hostHarness();
+  const foreignAsset = "5e1c2e7a-0c1b-4e55-9d1a-0000000000a2";
+  const foreignSource = "5e1c2e7a-0c1b-4e55-9d1a-0000000000e2";
+  await h.host.handle({
+    type: "assign",
+    req: 1,
+    shard: 0,
+    actors: [
+      siteSpec(SITE, config),
+      siteSpec(
+        OTHER_SITE,
+        siteConfig({}, [], {
+          assets: { [foreignAsset]: { name: "Pump", type: "pump" } },
+          energySources: { [foreignSource]: { name: "Battery", type: "battery" } },
+        }),
+      ),
+    ],
+    unsubscribe: [],
+  });
+  const session = h.sessions.get("test-shard-0")!;
+  const ts = h.clock.now();
+  // the other site's asset and energy source on this site's topics, an asset id sent as an energy source
+  session.deliver(assetTopic(SITE, foreignAsset), power(ts, 1));
+  session.deliver(energySourceTopic(SITE, foreignSource), power(ts, 1));
+  session.deliver(energySourceTopic(SITE, CHILLER), power(ts, 1));
+  session.deliver(assetTopic(SITE, CHILLER), { ts, metric: "pressure", value: 1 });
+  const reasons = h.rejected().map((r) => r.reason);
+  assert.deepEqual(reasons.slice(0, 3), [
+    `asset ${foreignAsset} is not an active asset of site ${SITE}`,
+    `energy source ${foreignSource} is not an active energy source of site ${SITE}`,
+    `energy source ${CHILLER} is not an active energy source of site ${SITE}`,
+  ]);
+  assert.match(reasons[3], /^invalid payload: metric/);
+  assert.equal(h.rows("measurements").length, 0);
+  // on its own site's topic it is accepted
+  session.deliver(assetTopic(OTHER_SITE, foreignAsset), power(ts, 1));
+  assert.deepEqual(h.rows("measurements").map((r) => [r.entity_type, r.entity_id, r.site_id]), [
+    ["asset", foreignAsset, OTHER_SITE],
+  ]);
+  await h.stop();
+});
+
+Deno.test("site actor: an asset's last reading time survives a snapshot, and an asset that left the site is refused after a reconfigure", async () => {
+  const { h, session } = await started(withEquipment());
+  const ts = h.clock.now();
+  session.deliver(assetTopic(SITE, CHILLER), power(ts, 10));
+  const snapshot = h.lastSnapshot() as { equipment: Record<string, { lastTs: Record<string, number> }> };
+  assert.deepEqual(snapshot.equipment[CHILLER].lastTs, { power: ts });
+  await h.stop();
+
+  const restored = hostHarness();
+  await restored.host.handle({
+    type: "assign",
+    req: 1,
+    shard: 0,
+    actors: [{ ...siteSpec(SITE, withEquipment()), snapshot }],
+    unsubscribe: [],
+  });
+  const again = restored.sessions.get("test-shard-0")!;
+  again.deliver(assetTopic(SITE, CHILLER), power(ts - 1_000, 3)); // older than the restored latest
+  restored.host.flush();
+  const latestKey = keys.latest(SITE, `${CHILLER}:power`);
+  assert.equal(restored.batches.flatMap((b) => b.cache).filter((e) => e.key === latestKey).length, 0);
+  assert.equal(restored.rows("measurements").length, 1, "stored all the same");
+  await restored.host.handle({
+    type: "upsert",
+    req: 2,
+    shard: 0,
+    actor: siteSpec(SITE, siteConfig({ [CONS]: meterConfig("CONS") })),
+  });
+  again.deliver(assetTopic(SITE, CHILLER), power(ts + 1_000, 3));
+  assert.equal(
+    restored.rejected().at(-1)?.reason,
+    `asset ${CHILLER} is not an active asset of site ${SITE}`,
+  );
+  await restored.stop();
 });

@@ -1,7 +1,8 @@
 /**
  * The main-isolate half of the site kind: which sites have actors (every active site), their
  * configuration (active meters with their reading frequency and `detection` JSONB, alert rules for
- * meters), the `measurements` sink, and where meter rollups are recomputed from. A site's actor owns
+ * meters, active assets and energy sources), the `measurements` sink (meters, assets and energy
+ * sources), and where meter rollups are recomputed from. A site's actor owns
  * its meters' alerts, so its open alerts are loaded by `site_id`.
  * @module
  */
@@ -20,23 +21,32 @@ import {
 } from "./config.ts";
 import { MEASUREMENTS_SINK } from "./state.ts";
 
+/** The InfluxDB tag naming the entity of a measurement: `meter_id` (as before), `asset_id`, `energy_source_id`. */
+const ENTITY_TAG: Record<string, string> = {
+  meter: "meter_id",
+  asset: "asset_id",
+  energy_source: "energy_source_id",
+};
+
 /**
- * `measurements` (entity_type `meter`): the primary key (meter, metric, ts) makes a redelivered reading
- * a no-op. Readings of a site deleted meanwhile are skipped (its rows are gone too).
+ * `measurements` of meters, assets and energy sources (`entity_type`): the primary key (entity, metric,
+ * ts) makes a redelivered reading a no-op. Readings of a site deleted meanwhile are skipped (its rows
+ * are gone too).
  */
 export const measurementsSink: Sink = {
   name: MEASUREMENTS_SINK,
-  columns: ["entity_id", "site_id", "ts", "metric", "value", "unit", "quality"],
+  columns: ["entity_type", "entity_id", "site_id", "ts", "metric", "value", "unit", "quality"],
   async write(tx, rows) {
     const result = await tx`
       insert into measurements (entity_type, entity_id, site_id, ts, metric, value, unit, quality)
-      select 'meter', u.entity_id, u.site_id, to_timestamp(u.ts / 1000.0), u.metric, u.value, u.unit,
+      select u.entity_type, u.entity_id, u.site_id, to_timestamp(u.ts / 1000.0), u.metric, u.value, u.unit,
              u.quality::quality_enum
-      from unnest(${typedArray(rows.entity_id, "uuid")}::uuid[], ${typedArray(rows.site_id, "uuid")}::uuid[],
+      from unnest(${typedArray(rows.entity_type, "text")}::text[],
+                  ${typedArray(rows.entity_id, "uuid")}::uuid[], ${typedArray(rows.site_id, "uuid")}::uuid[],
                   ${typedArray(rows.ts, "float8")}::float8[], ${typedArray(rows.metric, "text")}::text[],
                   ${typedArray(rows.value, "float8")}::float8[], ${typedArray(rows.unit, "text")}::text[],
                   ${typedArray(rows.quality, "text")}::text[])
-        as u(entity_id, site_id, ts, metric, value, unit, quality)
+        as u(entity_type, entity_id, site_id, ts, metric, value, unit, quality)
       where exists (select 1 from sites s where s.id = u.site_id)
       on conflict do nothing`;
     return result.count;
@@ -46,7 +56,7 @@ export const measurementsSink: Sink = {
       measurement: "measurements",
       tags: {
         site_id: rows.site_id[i] as string,
-        meter_id: rows.entity_id[i] as string,
+        [ENTITY_TAG[rows.entity_type[i] as string] ?? "meter_id"]: rows.entity_id[i] as string,
         metric: rows.metric[i] as string,
       },
       fields: { value: rows.value[i] as number },
@@ -55,12 +65,20 @@ export const measurementsSink: Sink = {
   },
   seriesSource: {
     table: "measurements",
-    columns: { entity_id: "entity_id", site_id: "site_id", metric: "metric", value: "value" },
-    where: "entity_type = 'meter'",
+    columns: {
+      entity_type: "entity_type",
+      entity_id: "entity_id",
+      site_id: "site_id",
+      metric: "metric",
+      value: "value",
+    },
   },
 };
 
-/** Meter rollups are recomputed from `measurements`. */
+/**
+ * Meter rollups are recomputed from `measurements` (by entity id: the assets and energy sources stored
+ * there have no rollups, and their ids are never a meter's).
+ */
 export const meterRollupSource: RollupSource = {
   series: "meter",
   table: "measurements",
@@ -78,6 +96,13 @@ interface MeterRow {
   reading_frequency: keyof typeof FREQUENCY_SECONDS;
   unit: string;
   detection: unknown;
+}
+
+interface EquipmentRow {
+  id: string;
+  site_id: string;
+  name: string;
+  type: string;
 }
 
 async function listIds(sql: Sql): Promise<string[]> {
@@ -109,8 +134,18 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, SiteCon
     select id, site_id, name, category::text as category, reading_frequency::text as reading_frequency, unit,
            detection
     from meters where active and site_id = any(${list}::uuid[]) order by id`;
+  const assets = await sql<EquipmentRow[]>`
+    select id, site_id, name, asset_type as type from assets
+    where active and site_id = any(${list}::uuid[]) order by id`;
+  const sources = await sql<EquipmentRow[]>`
+    select id, site_id, name, source_type as type from energy_sources
+    where active and site_id = any(${list}::uuid[]) order by id`;
   // rules of these sites' active meters, and those for every meter
   const rules = await loadAlertRules(sql, "meter", meters.map((m) => m.id));
+  const equipment = (rows: EquipmentRow[], siteId: string) =>
+    Object.fromEntries(
+      rows.filter((e) => e.site_id === siteId).map((e) => [e.id, { name: e.name, type: e.type }]),
+    );
   for (const site of sites) {
     const own = meters.filter((m) => m.site_id === site.id);
     const mine = new Set(own.map((m) => m.id));
@@ -119,6 +154,8 @@ async function loadConfigs(sql: Sql, ids: string[]): Promise<Map<string, SiteCon
       meters: Object.fromEntries(own.map((m) => [m.id, meterConfig(m)])),
       rules: rules.filter((r) => r.entity_id === null || mine.has(r.entity_id))
         .map((r) => ({ ...configuredRule(r), meterId: r.entity_id })),
+      assets: equipment(assets, site.id),
+      energySources: equipment(sources, site.id),
     });
   }
   return out;
@@ -130,7 +167,7 @@ export const siteCatalog: Catalog<SiteConfig> = {
   listIds,
   loadConfigs,
   sinks: [measurementsSink],
-  wildcards: [topics.siteMeters("+")],
+  wildcards: [topics.siteMeters("+"), topics.siteAssets("+"), topics.siteEnergySources("+")],
   rollupSource: meterRollupSource,
   alertOwnerColumn: "site_id",
   withoutReadings: sitesWithoutReadings,

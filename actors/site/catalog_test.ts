@@ -9,7 +9,7 @@ import { alertsSink } from "../sinks/alerts.ts";
 import { measurementsSink, siteCatalog } from "./catalog.ts";
 import { alertKeys } from "./config.ts";
 import { meterEntity } from "./meters.ts";
-import { insertMeter, insertSite } from "./testing.ts";
+import { insertAsset, insertEnergySource, insertMeter, insertSite } from "./testing.ts";
 
 async function write(sql: Sql, sink: Sink, rows: Record<string, unknown>[]): Promise<number> {
   const batch: SinkRows = { count: 0, columns: {} };
@@ -65,6 +65,7 @@ for (const backend of pgBackends()) {
 
       await t.step("the measurements sink writes meter rows once", async () => {
         const row = {
+          entity_type: "meter",
           entity_id: cons,
           site_id: site,
           ts: ctx.now(),
@@ -82,6 +83,63 @@ for (const backend of pgBackends()) {
           await sql`select entity_type, quality::text, unit from measurements where entity_id = ${cons} and metric = 'power'`;
         assert.deepEqual({ ...stored }, { entity_type: "meter", quality: "estimated", unit: "kW" });
       });
+
+      await t.step(
+        "loadConfigs() gives each site its active assets and energy sources; the sink writes their rows",
+        async () => {
+          const chiller = await insertAsset(sql, site, "chiller");
+          const retiredAsset = await insertAsset(sql, site, "pump");
+          await sql`update assets set active = false where id = ${retiredAsset}`;
+          const pv = await insertEnergySource(sql, site, "solar");
+          const battery = await insertEnergySource(sql, other, "battery");
+          const configs = await siteCatalog.loadConfigs(sql, [site, other]);
+          assert.deepEqual(Object.keys(configs.get(site)!.assets), [chiller]);
+          assert.equal(configs.get(site)!.assets[chiller].type, "chiller");
+          assert.deepEqual(Object.keys(configs.get(site)!.energySources), [pv]);
+          assert.deepEqual(configs.get(other)!.assets, {});
+          assert.deepEqual(configs.get(other)!.energySources[battery], {
+            name: (await sql`select name from energy_sources where id = ${battery}`)[0].name,
+            type: "battery",
+          });
+          const row = {
+            site_id: site,
+            ts: ctx.now(),
+            metric: "power",
+            value: 3,
+            unit: "kW",
+            quality: "good",
+          };
+          assert.equal(
+            await write(sql, measurementsSink, [
+              { ...row, entity_type: "asset", entity_id: chiller },
+              { ...row, entity_type: "energy_source", entity_id: pv },
+            ]),
+            2,
+          );
+          const stored = await sql`
+            select entity_type, entity_id from measurements where entity_id in (${chiller}, ${pv}) order by entity_type`;
+          assert.deepEqual(stored.map((r) => [r.entity_type, r.entity_id]), [["asset", chiller], [
+            "energy_source",
+            pv,
+          ]]);
+          const points = measurementsSink.series!(
+            {
+              entity_type: ["meter", "asset", "energy_source"],
+              entity_id: [cons, chiller, pv],
+              site_id: [site, site, site],
+              metric: ["power", "power", "power"],
+              value: [1, 2, 3],
+              ts: [1, 1, 1],
+            },
+            3,
+          );
+          assert.deepEqual(points.map((p) => Object.keys(p.tags).sort()), [
+            ["meter_id", "metric", "site_id"],
+            ["asset_id", "metric", "site_id"],
+            ["energy_source_id", "metric", "site_id"],
+          ]);
+        },
+      );
 
       await t.step(
         "a meter's alert is stored with its site and meter, and restored to the site's actor",

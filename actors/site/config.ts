@@ -1,8 +1,9 @@
 /**
  * A site actor's configuration: the site's name, its active meters (category, reading frequency ->
  * expected interval, unit, detector settings from `meters.detection`) and the alert rules for meters
- * (`alert_rules` with `entity_kind = 'meter'`, for one meter or for all). One actor per site owns its
- * meters: their readings, gaps and alerts.
+ * (`alert_rules` with `entity_kind = 'meter'`, for one meter or for all), and its active assets and
+ * energy sources (name and type). One actor per site owns its meters: their readings, gaps and alerts;
+ * and the measurements of its assets and energy sources.
  *
  * `meters.detection`, every field optional (as `plants.detection`, without capacity):
  * ```json
@@ -54,12 +55,27 @@ export interface MeterAlertRule extends ConfiguredRule {
   meterId: string | null;
 }
 
+/**
+ * One active asset or energy source of the site. Their measurements are stored and shown as latest
+ * values; they have no detectors, gap deadline or rollups (no reading frequency, and `alerts`,
+ * `alert_rules` and `rollups` know no such entity kind).
+ */
+export interface EquipmentConfig {
+  name: string;
+  /** `assets.asset_type` or `energy_sources.source_type`. */
+  type: string;
+}
+
 /** Everything a site actor is configured with; structured-clonable (sent to the worker hosts). */
 export interface SiteConfig {
   name: string;
   /** Active meters by id. */
   meters: Record<string, MeterConfig>;
   rules: MeterAlertRule[];
+  /** Active assets by id. */
+  assets: Record<string, EquipmentConfig>;
+  /** Active energy sources by id. */
+  energySources: Record<string, EquipmentConfig>;
 }
 
 /**

@@ -80,6 +80,8 @@ function latest(siteId: string, meter: MeterConfig, m: SiteMeasurement, unit: st
     key: keys.latest(siteId, sensorType(m.meterId, m.metric)),
     ttlSeconds: TTL.latest,
     value: {
+      entityType: "meter",
+      entityId: m.meterId,
       meterId: m.meterId,
       category: meter.category,
       metric: m.metric,
@@ -106,6 +108,7 @@ export function onMeasurement(state: SiteState, m: SiteMeasurement, ctx: ActorCo
     type: "write",
     sink: MEASUREMENTS_SINK,
     row: {
+      entity_type: "meter",
       entity_id: m.meterId,
       site_id: state.id,
       ts: m.ts,

@@ -6,10 +6,10 @@ import type { KindModule } from "../kind.ts";
 import { siteBehaviour, type SiteState } from "./behaviour.ts";
 import { siteCatalog } from "./catalog.ts";
 import type { SiteConfig } from "./config.ts";
-import type { SiteMeasurement } from "./decode.ts";
+import type { SiteMessage } from "./decode.ts";
 
 /** The site kind. */
-export const siteKind: KindModule<SiteState, SiteConfig, SiteMeasurement> = {
+export const siteKind: KindModule<SiteState, SiteConfig, SiteMessage> = {
   behaviour: siteBehaviour,
   catalog: siteCatalog,
 };

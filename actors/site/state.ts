@@ -29,6 +29,14 @@ export interface MeterState {
   lastEventAt?: number;
 }
 
+/** One asset or energy source: what its latest value and change events need. */
+export interface EquipmentState {
+  /** Per metric, the reading time of its last in-order reading (older ones do not replace the latest value). */
+  lastTs: Record<string, number>;
+  /** Host clock of its last `reading` change event. */
+  lastEventAt?: number;
+}
+
 /** The site actor's state. */
 export interface SiteState {
   id: string;
@@ -36,6 +44,8 @@ export interface SiteState {
   /** Host clock when the actor started: the gap deadline of a meter that never reported. */
   startedAt: number;
   meters: Record<string, MeterState>;
+  /** The site's assets and energy sources that reported, by id (UUIDs: no asset shares a source's id). */
+  equipment: Record<string, EquipmentState>;
   /** Open alerts of the site's meters, by dedupe key (keys end with the meter id). */
   alerts: OpenAlerts;
   /**
@@ -55,7 +65,7 @@ export const READING_EVENT_INTERVAL_MS = 1_000;
  */
 export const DASHBOARD_REFRESH_MS = 30_000;
 
-/** Units of readings sent without one (power: the meter's unit). */
+/** Units of readings sent without one (power: the meter's unit; kW for assets and energy sources). */
 export const DEFAULT_UNITS: Record<string, string> = {
   energy: "kWh",
   voltage: "V",

@@ -33,9 +33,19 @@ export function meterConfig(
   };
 }
 
-/** A site configuration. */
-export function siteConfig(meters: Record<string, MeterConfig>, rules: SiteConfig["rules"] = []): SiteConfig {
-  return { name: "Test site", meters, rules };
+/** A site configuration; assets and energy sources by id. */
+export function siteConfig(
+  meters: Record<string, MeterConfig>,
+  rules: SiteConfig["rules"] = [],
+  equipment: Partial<Pick<SiteConfig, "assets" | "energySources">> = {},
+): SiteConfig {
+  return {
+    name: "Test site",
+    meters,
+    rules,
+    assets: equipment.assets ?? {},
+    energySources: equipment.energySources ?? {},
+  };
 }
 
 /** A spec for a new site actor. */
@@ -45,6 +55,13 @@ export function siteSpec(id: string, config: SiteConfig): ActorSpec {
 
 /** The topic of one meter of a site. */
 export const meterTopic = (siteId: string, meterId: string) => topics.meterMeasurement(siteId, meterId);
+
+/** The topic of one asset of a site. */
+export const assetTopic = (siteId: string, assetId: string) => topics.assetMeasurement(siteId, assetId);
+
+/** The topic of one energy source of a site. */
+export const energySourceTopic = (siteId: string, sourceId: string) =>
+  topics.energySourceMeasurement(siteId, sourceId);
 
 /** A power measurement in kW. */
 export const power = (ts: number, value: number, extra: Record<string, unknown> = {}) => ({
@@ -81,4 +98,20 @@ export async function insertMeter(
             ${fields.frequency ?? "1min"}, ${sql.json((fields.detection ?? {}) as never)})
     returning id`;
   return meter.id;
+}
+
+/** Inserts an asset of `siteId`; returns its id. */
+export async function insertAsset(sql: Sql, siteId: string, type = "chiller"): Promise<string> {
+  const [asset] = await sql<{ id: string }[]>`
+    insert into assets (site_id, name, asset_type)
+    values (${siteId}, ${`asset-${crypto.randomUUID().slice(0, 8)}`}, ${type}) returning id`;
+  return asset.id;
+}
+
+/** Inserts an energy source of `siteId`; returns its id. */
+export async function insertEnergySource(sql: Sql, siteId: string, type = "solar"): Promise<string> {
+  const [source] = await sql<{ id: string }[]>`
+    insert into energy_sources (site_id, name, source_type, capacity_kw)
+    values (${siteId}, ${`source-${crypto.randomUUID().slice(0, 8)}`}, ${type}, 250) returning id`;
+  return source.id;
 }

@@ -22,14 +22,15 @@ import { Uuid } from "../../../domain/common.ts";
 import type { SiteDashboard } from "../../../domain/live.ts";
 import { type Entity, getRow, listRows } from "../../../stores/postgres/repos/crud.ts";
 import { siteChildren } from "../../../stores/postgres/repos/hierarchy.ts";
-import { latestMeterValues, listMeasurements } from "../../../stores/postgres/repos/measurements.ts";
+import { latestMeasuredValues, listMeasurements } from "../../../stores/postgres/repos/measurements.ts";
 import TimeSeriesChart from "../../../islands/TimeSeriesChart.tsx";
 
 const DAY = 86_400_000;
 
-/** A meter's latest value of one metric. */
+/** A meter's, asset's or energy source's latest value of one metric. */
 interface Latest {
-  meterId: string;
+  entityId?: string;
+  meterId?: string;
   metric: string;
   value: number;
   unit: string;
@@ -60,7 +61,7 @@ interface SiteData {
 async function latestValues(services: State["services"], siteId: string, now: number) {
   const live = await siteLatest(services, siteId);
   if (live.length > 0) return { values: live as Latest[], live: true };
-  const stored = await latestMeterValues(services.sql, siteId, new Date(now - 2 * DAY));
+  const stored = await latestMeasuredValues(services.sql, siteId, new Date(now - 2 * DAY));
   return { values: stored as unknown as Latest[], live: false };
 }
 
@@ -230,6 +231,20 @@ function MeterChart({ data }: { data: SiteData }) {
   );
 }
 
+/** The latest values of an asset or energy source, if it reported. */
+function EquipmentValues({ data, id }: { data: SiteData; id: string }) {
+  const values = (data.latest.ok ? data.latest.value.values : []).filter((v) => v.entityId === id);
+  if (values.length === 0) return null;
+  const newest = values.reduce((a, v) => (new Date(v.ts) > new Date(a.ts) ? v : a));
+  return (
+    <span class="small">
+      {" · "}
+      {values.map((v) => `${humanize(v.metric)} ${formatNumber(v.value, 1)} ${v.unit}`).join(" · ")}{" "}
+      <span class="muted">{formatAgo(newest.ts)}</span>
+    </span>
+  );
+}
+
 function Equipment({ data }: { data: SiteData }) {
   if (!data.children.ok) return null;
   const { energySources, gridLinks, assets } = data.children.value;
@@ -249,6 +264,7 @@ function Equipment({ data }: { data: SiteData }) {
                   <span class="muted small">
                     {humanize(s.sourceType as string)} · {formatKw(s.capacityKw as number)}
                   </span>
+                  <EquipmentValues data={data} id={s.id as string} />
                 </li>
               ))}
               {gridLinks.map((g) => (
@@ -271,6 +287,7 @@ function Equipment({ data }: { data: SiteData }) {
               <li key={a.id as string}>
                 <strong>{a.name as string}</strong>{" "}
                 <span class="muted small">{humanize(a.assetType as string)}</span>
+                <EquipmentValues data={data} id={a.id as string} />
               </li>
             ))}
           </ul>

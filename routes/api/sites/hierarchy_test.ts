@@ -173,8 +173,24 @@ for (const backend of pgBackends()) {
         await api.cache.set(keys.latest(siteId, `${meter.id}:voltage`), { broken: true }, {
           ttlSeconds: 300,
         });
+        const assetId = crypto.randomUUID();
+        const assetLatest = {
+          entityType: "asset",
+          entityId: assetId,
+          equipmentType: "chiller",
+          metric: "power",
+          value: 410,
+          unit: "kW",
+          quality: "good",
+          ts: "2026-06-01T12:00:00.000Z",
+        };
+        await api.cache.set(keys.latest(siteId, `${assetId}:power`), assetLatest, { ttlSeconds: 300 });
         const got = await api.json("GET", `/api/sites/${siteId}/latest`, { as: "viewer" });
-        assert.deepEqual(got.items, [latest], "a malformed entry is skipped");
+        assert.deepEqual(
+          got.items,
+          [{ entityType: "meter", entityId: meter.id, ...latest }, assetLatest],
+          "a malformed entry is skipped; one written before assets reported names its meter as the entity; meters first",
+        );
         await api.problem("GET", `/api/sites/${crypto.randomUUID()}/dashboard`, 404, { as: "viewer" });
         await api.problem("GET", `/api/sites/${crypto.randomUUID()}/latest`, 404, { as: "viewer" });
         await api.problem("GET", "/api/sites/nope/latest", 400, { as: "viewer" });

@@ -36,11 +36,15 @@ export async function listMeasurements(
   return { items: rows.map(fromRow), total };
 }
 
-/** The newest value of each meter metric of a site since `since` (when the cache has none). */
-export async function latestMeterValues(sql: Sql, siteId: string, since: Date): Promise<Entity[]> {
+/**
+ * The newest value of each metric of a site's meters, assets and energy sources since `since` (when the
+ * cache has none); `meterId` is set for meters only, as in the cached `LatestValue`.
+ */
+export async function latestMeasuredValues(sql: Sql, siteId: string, since: Date): Promise<Entity[]> {
   const rows = await sql`
-    select distinct on (entity_id, metric) entity_id as meter_id, metric, value, unit, quality, ts
-    from measurements where site_id = ${siteId} and entity_type = 'meter' and ts >= ${since}
+    select distinct on (entity_id, metric) entity_type, entity_id,
+           case when entity_type = 'meter' then entity_id end as meter_id, metric, value, unit, quality, ts
+    from measurements where site_id = ${siteId} and ts >= ${since}
     order by entity_id, metric, ts desc`;
   return rows.map(fromRow);
 }
