@@ -12,9 +12,10 @@ for (const backend of pgBackends()) {
     withTestDatabase(backend, async ({ sql }) => {
       const broker = await privateBroker();
       const prefix = uniqueClientPrefix("gr");
-      // reporting every second: a gap is 3 s of silence, and the grace after a start is also 3 s
-      const kept = await insertPlant(sql, { expectedIntervalS: 1 });
-      const silent = await insertPlant(sql, { expectedIntervalS: 1 });
+      // reporting every 2 s: a gap is 6 s of silence, and the grace after a start is also 6 s (a shorter
+      // interval let a start and stop slowed by a loaded machine outlast the gap in the first run)
+      const kept = await insertPlant(sql, { expectedIntervalS: 2 });
+      const silent = await insertPlant(sql, { expectedIntervalS: 2 });
       const first = await startRuntime(sql, broker.url, { clientIdPrefix: prefix });
       const publisher = await createMqttPublisher({
         url: broker.url,
@@ -29,9 +30,17 @@ for (const backend of pgBackends()) {
         await send(kept);
         await send(silent);
         await waitFor(async () => (await countReadings(sql, [kept, silent])) === 2, "the first readings");
+        await send(silent); // silent from here on
+        const stopping = Date.now();
         await first.stop();
-        // GridPulse is down for 5 s, longer than a gap: one plant goes on reporting, the other is silent
-        for (let i = 0; i < 5; i++) {
+        const early = await sql`select 1 from alerts where plant_id = ${silent}`;
+        assert.equal(
+          early.length,
+          0,
+          `no gap alert before the restart (stop took ${Date.now() - stopping} ms)`,
+        );
+        // GridPulse is down for 7 s, longer than a gap: one plant goes on reporting, the other is silent
+        for (let i = 0; i < 7; i++) {
           await new Promise((r) => setTimeout(r, 1_000));
           await send(kept);
         }
@@ -48,14 +57,14 @@ for (const backend of pgBackends()) {
             "the silent plant's gap alert",
           );
           assert.ok(
-            alert.ts.getTime() >= restartedAt + 2_500,
+            alert.ts.getTime() >= restartedAt + 5_500,
             `raised ${alert.ts.getTime() - restartedAt} ms after the restart, not before the grace`,
           );
           await new Promise((r) => setTimeout(r, 1_000));
         } finally {
           clearInterval(reporting);
         }
-        assert.ok((await countReadings(sql, [kept])) >= 7, "the readings published while down were stored");
+        assert.ok((await countReadings(sql, [kept])) >= 9, "the readings published while down were stored");
         const falseAlerts = await sql`select 1 from alerts where plant_id = ${kept}`;
         assert.equal(falseAlerts.length, 0, "no gap alert for the plant that kept reporting");
       } finally {
