@@ -24,6 +24,7 @@ import { startAdrEventSweeper } from "../api/adr_events.ts";
 import { startEmbeddedBroker } from "../mqtt/broker.ts";
 import { createMqttPublisher } from "../mqtt/publisher.ts";
 import { createRuntime } from "../actors/create_runtime.ts";
+import { startTcpListener } from "../ingest/tcp_listener.ts";
 
 /** Options for {@linkcode startGridPulse}. */
 export interface BootOptions {
@@ -90,6 +91,19 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
       );
       const stats = runtime.stats();
       print(`runtime    ${stats.workers} workers, ${stats.shards} shards, ${stats.actors} actors`);
+    }
+    if (config.tcpPort !== undefined) {
+      // Devices without MQTT: a JSON line each, published to the broker. Opened once the shards listen,
+      // like the simulator, and closed first: no line gets its `ok` while the actors are stopping.
+      const tcp = startTcpListener({
+        port: config.tcpPort,
+        hostname: config.host,
+        publisher: services.mqtt,
+        log,
+      });
+      stack.push(() => tcp.close());
+      services.tcp = tcp;
+      print(`tcp        telemetry listener on port ${tcp.port} (one JSON line per message)`);
     }
     services.startup = undefined;
     if (config.simulate) startSimulation(services, print, stack);

@@ -61,6 +61,7 @@ export const ENV_SCHEMA = z.object({
   MQTT_URL: optional(url(["mqtt:", "tcp:"])),
   MQTT_EMBEDDED_PORT: optional(port),
   MQTT_CATCH_ALL: optional(onOff),
+  TCP_PORT: optional(port),
   DATA_DIR: optional(z.string().trim().min(1)).transform((v) => v ?? "./data"),
   ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   JWT_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
@@ -96,6 +97,8 @@ export interface Config {
    * (it doubles the broker's deliveries; off, such telemetry is not received at all).
    */
   mqtt: { url?: string; embeddedPort?: number; catchAll: boolean };
+  /** Port of the line-delimited JSON telemetry listener (ingest/tcp_listener.ts); undefined: off. */
+  tcpPort?: number;
   adminPassword?: string;
   jwtSecret?: string;
   /** Whether the live simulator runs inside the app; defaults to on for embedded defaults, else off. */
@@ -156,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     redis: { url: e.REDIS_URL },
     mqtt: { url: e.MQTT_URL, embeddedPort: e.MQTT_EMBEDDED_PORT, catchAll: e.MQTT_CATCH_ALL ?? true },
+    tcpPort: e.TCP_PORT,
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: e.JWT_SECRET,
     simulate: e.SIMULATE ?? embedded,

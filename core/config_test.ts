@@ -66,6 +66,7 @@ const BAD: Array<[Record<string, string>, RegExp]> = [
   [{ WORKERS: "0" }, /^WORKERS: must be positive/],
   [{ SHARDS: "100000" }, /^SHARDS: must be at most 4096/],
   [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL: must be debug, info, warn or error/],
+  [{ TCP_PORT: "70000" }, /^TCP_PORT: must be 0-65535/],
   [{ RETENTION_RAW_DAYS: "1" }, /^RETENTION_RAW_DAYS: must be 0 \(keep forever\) or at least 2/],
   [{ RETENTION_1M_DAYS: "2.5" }, /^RETENTION_1M_DAYS: must be a whole number/],
 ];

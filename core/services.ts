@@ -37,6 +37,8 @@ export interface Services {
   runtime?: Runtime;
   /** Absent in tests that run without a broker. */
   mqtt?: MqttPublisher;
+  /** The TCP telemetry listener, when `TCP_PORT` is set. */
+  tcp?: { readonly port: number; stats(): { connections: number; published: number; refused: number } };
   /** The status of every store, for `/api/ready`. */
   health(): Promise<StoreStatus[]>;
   /**
