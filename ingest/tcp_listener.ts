@@ -99,7 +99,11 @@ export function startTcpListener(options: TcpListenerOptions): TcpListener {
         inFlight--;
         wake?.();
         await conn.write(encoder.encode(text + "\n"));
-      }).catch(() => conn.close());
+      }).catch(() => {
+        try {
+          conn.close(); // the client is gone: what it did not get an answer for, it sends again
+        } catch { /* closed already */ }
+      });
     };
     const take = (bytes: Uint8Array) => {
       const line = decoder.decode(bytes).trim();
