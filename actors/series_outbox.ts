@@ -264,7 +264,7 @@ export class SeriesOutbox {
       const entry = { row, receipts: [] as Promise<void>[], points: 0 };
       sent.push(entry);
       if (!sink) {
-        entry.receipts.push(Promise.reject(new Error(`No sink named ${row.sink} is mirrored`)));
+        entry.receipts.push(failed(new Error(`No sink named ${row.sink} is mirrored`)));
         continue;
       }
       try {
@@ -278,12 +278,14 @@ export class SeriesOutbox {
       } catch (error) {
         // full: what was sent is answered below and the rest waits; anything else fails this range
         if (error instanceof BackpressureError) full = true;
-        entry.receipts.push(Promise.reject(error));
+        entry.receipts.push(failed(error));
       }
     }
     let confirmed = 0;
     for (const { row, receipts, points } of sent) {
-      const results = await Promise.allSettled(receipts);
+      // InfluxDB down: its receipts settle only when it answers or the sink closes, after this stops
+      const results = await untilAborted(Promise.allSettled(receipts), signal);
+      if (!results) break; // stopping: the rows stay recorded for the next start
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (!failed) {
         await sql`delete from series_outbox where id = ${row.id}::uuid`;
@@ -392,4 +394,25 @@ export function splitRanges(sink: string, timestamps: number[], max: number): Ou
     }
     if (ranges.length <= max) return ranges;
   }
+}
+
+/** A rejected promise that is already handled (it is inspected later, after other awaits). */
+function failed(error: unknown): Promise<void> {
+  const promise = Promise.reject(error);
+  promise.catch(() => {});
+  return promise;
+}
+
+/** `promise`'s value, or undefined as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
+      (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
+    );
+  });
 }

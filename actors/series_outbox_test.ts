@@ -192,3 +192,50 @@ Deno.test("SeriesOutbox keeps ranges InfluxDB refused and mirrors them once it a
       await influx.close();
     }
   }));
+
+Deno.test("SeriesOutbox: a range it cannot mirror fails alone (no unhandled rejection) and stop() does not wait for an InfluxDB that never answers", () =>
+  withTestDatabase(pgBackends()[0], async ({ sql }) => {
+    const plant = await insertPlant(sql);
+    const t0 = Date.UTC(2026, 5, 1);
+    const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
+    await writer.submit(sinkBatch({ meter_readings: readings(plant, 5, t0) }));
+    // left by an earlier process: a sink this one does not mirror, and readings it does
+    await sql`insert into series_outbox (id, sink, from_ts, to_ts, points) values
+      (${crypto.randomUUID()}::uuid, 'gone_sink', ${new Date(t0)}, ${new Date(t0 + 5_000)}, 5),
+      (${crypto.randomUUID()}::uuid, 'meter_readings', ${new Date(t0)}, ${new Date(t0 + 5_000)}, 5)`;
+    const hanging: Promise<void>[] = [];
+    const series = { // accepts every write and never answers (InfluxDB unreachable, no timeout yet)
+      backend: "influx" as const,
+      write: () => {
+        const receipt = new Promise<void>(() => {});
+        hanging.push(receipt);
+        return receipt;
+      },
+      flush: () => Promise.resolve(),
+      check: () =>
+        Promise.resolve({ store: "series", backend: "fake", state: "up" as const, required: false }),
+      stats: () => ({
+        buffered: 0,
+        maxBuffered: 1_000,
+        confirmed: 0,
+        refused: 0,
+        dropped: 0,
+        refusing: false,
+      }),
+      close: () => Promise.resolve(),
+    };
+    const outbox = new SeriesOutbox({
+      sql,
+      series,
+      sinks: SINKS,
+      log: silentLogger,
+      pollMs: 20,
+      stopTimeoutMs: 200,
+    });
+    outbox.start();
+    await waitFor(() => hanging.length > 0, 10_000); // the readings range is sent and waits
+    const started = Date.now();
+    await outbox.stop();
+    assert.ok(Date.now() - started < 2_000, `stop() took ${Date.now() - started} ms`);
+    assert.equal((await outboxRows(sql)).length, 2, "both ranges stay recorded for the next start");
+  }));
