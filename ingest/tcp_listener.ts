@@ -5,7 +5,9 @@
  * exactly the MQTT path from there (the actors validate it; a bad payload or an unknown id becomes a dead
  * letter with its reason, counted in the ingestion log under its kind). The listener answers every line,
  * in order, once the broker has acknowledged it: `ok`, or `error <reason>` for a line it could not take
- * (not JSON, no such topic, too long, the broker unreachable). A device resends what got no `ok`.
+ * (not JSON, no such topic, too long, refused by the publisher). While the broker is unreachable a line
+ * waits (the publisher sends it once it reconnects); one still waiting when GridPulse stops gets no
+ * answer. A device resends what got no `ok`.
  *
  * Bounded: a line longer than `maxLineBytes` is refused (the connection skips to its end), and a
  * connection with `maxInFlight` lines awaiting the broker is not read again until some are answered (a
@@ -85,6 +87,9 @@ export function startTcpListener(options: TcpListenerOptions): TcpListener {
   /** Each open connection, with its answers so far. */
   const conns = new Map<Deno.TcpConn, () => Promise<unknown>>();
   let closing = false;
+  let signalStop!: () => void;
+  /** Resolves on close: waits for the broker (down, say) end there. */
+  const stopped = new Promise<void>((resolve) => (signalStop = resolve));
 
   async function serve(conn: Deno.TcpConn): Promise<void> {
     counts.connections++;
@@ -130,9 +135,11 @@ export function startTcpListener(options: TcpListenerOptions): TcpListener {
     let skipping = false; // inside a line that was too long: dropped up to its end
     try {
       while (!closing) {
-        while (inFlight >= maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
+        while (inFlight >= maxInFlight && !closing) {
+          await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+        }
         const n = await conn.read(buffer);
-        if (n === null) break;
+        if (n === null || closing) break; // read while stopping: unanswered, so the device sends it again
         let chunk = buffer.subarray(0, n);
         let at = chunk.indexOf(NEWLINE);
         while (at !== -1) {
@@ -154,8 +161,8 @@ export function startTcpListener(options: TcpListenerOptions): TcpListener {
           skipping = true;
         }
       }
-      if (pending.length > 0 && !skipping) take(pending); // a last line without its newline
-      await answered;
+      if (pending.length > 0 && !skipping && !closing) take(pending); // a last line without its newline
+      await Promise.race([answered, stopped]);
     } catch (error) {
       if (!closing) log.debug("tcp: connection ended", { error });
     } finally {
@@ -189,6 +196,7 @@ export function startTcpListener(options: TcpListenerOptions): TcpListener {
         new Promise((r) => (timer = setTimeout(r, 2_000))),
       ]);
       clearTimeout(timer);
+      signalStop();
       for (const conn of conns.keys()) {
         try {
           conn.close();

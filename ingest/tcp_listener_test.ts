@@ -127,6 +127,31 @@ Deno.test("a connection with maxInFlight lines awaiting the broker is read no fu
   }
 });
 
+Deno.test("close() ends while the broker never acknowledges: the waiting lines get no answer and are sent again", async () => {
+  const down = { ...new FakeMqtt(), publish: () => new Promise<void>(() => {}) } as unknown as FakeMqtt;
+  const tcp = startTcpListener({
+    port: 0,
+    hostname: "127.0.0.1",
+    publisher: down,
+    log: silentLogger,
+    maxInFlight: 2,
+  });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: tcp.port });
+  try {
+    const line = JSON.stringify({ topic: plantTopic(PLANT), payload: { ts: 1, mw: 1 } }) + "\n";
+    await conn.write(new TextEncoder().encode(line.repeat(5)));
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    await tcp.close();
+    assert.ok(Date.now() - started < 4_000, `close() took ${Date.now() - started} ms`);
+    assert.equal(await conn.read(new Uint8Array(64)), null, "closed without an answer");
+  } finally {
+    try {
+      conn.close();
+    } catch { /* closed */ }
+  }
+});
+
 Deno.test({
   name: "TCP_PORT: a line sent to GridPulse on its embedded defaults is stored like an MQTT message",
   sanitizeOps: false,
