@@ -5,8 +5,9 @@
  * 1-minute rollups grow with every message; 10-minute and coarser rollups are kept, so a chart of last
  * year still has its points after the readings behind them are gone.
  *
- * A rollup bucket queued for recomputing (`rollup_recompute`) is rebuilt from its readings: raw data from
- * its start on is kept until it has been, however old.
+ * A rollup bucket queued for recomputing (`rollup_recompute`) is rebuilt from its readings, and a range
+ * InfluxDB has not confirmed (`series_outbox`) is mirrored again from them: raw data from the oldest of
+ * these on is kept until they are done, however old.
  * @module
  */
 import type { Logger } from "../../core/log.ts";
@@ -60,10 +61,10 @@ export async function sweepRetention(
   };
   if (policy.rawDays > 0) {
     let cutoff = new Date(now - policy.rawDays * DAY_MS);
-    const [{ oldest }] = await sql<
-      { oldest: Date | null }[]
-    >`select min(bucket) as oldest from rollup_recompute`;
-    if (oldest && oldest < cutoff) cutoff = oldest; // its readings are still needed
+    // readings a queued rollup repair or a range InfluxDB has not confirmed (series_outbox) still needs
+    const [{ oldest }] = await sql<{ oldest: Date | null }[]>`
+      select least((select min(bucket) from rollup_recompute), (select min(from_ts) from series_outbox)) as oldest`;
+    if (oldest && oldest < cutoff) cutoff = oldest;
     await sweep(RETENTION_TABLES.raw, cutoff);
   }
   if (policy.rollup1mDays > 0) {

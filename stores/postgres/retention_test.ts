@@ -81,6 +81,14 @@ for (const backend of pgBackends()) {
         values ('6h', 'plant', ${plant}, 'power_mw', ${new Date(now - 8 * DAY)})`;
       await sweepRetention(sql, { rawDays: 5, rollup1mDays: 0 }, now);
       assert.deepEqual(await counts(sql), { ...every(2, 3), rollup_1m: 3 }, "only the 10-day-old rows went");
+      // and a range InfluxDB never confirmed keeps the readings from its start
+      await sql`delete from rollup_recompute`;
+      await sql`insert into series_outbox (id, sink, from_ts, to_ts, points)
+        values (${crypto.randomUUID()}::uuid, 'meter_readings', ${new Date(now - 7.5 * DAY)}, ${new Date(
+        now,
+      )}, 1)`;
+      await sweepRetention(sql, { rawDays: 5, rollup1mDays: 0 }, now);
+      assert.equal((await counts(sql)).meter_readings, 2, "the 7-day-old reading stays for the outbox");
     }));
 
   Deno.test(`startRetention() sweeps after its first delay and stops (${backend})`, () =>

@@ -96,6 +96,7 @@ async function chartData(services: Services, plants: PlantLine[], window: Window
         end: new Date(now + 60_000),
         interval,
         metric: "power_mw",
+        deviceIds: plants.map((p) => p.id), // the lines drawn: past CHART_PLANTS, not every plant
       }, { limit: CHART_POINTS, offset: 0 });
       if (readings.total <= CHART_POINTS || i === intervals.length - 1) return { interval, readings };
     }

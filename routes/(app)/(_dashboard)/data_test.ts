@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { pgBackends } from "../../../stores/postgres/testing.ts";
 import { withApi } from "../../../api/testing.ts";
 import { CHART_POINTS, chartIntervals, loadDashboard } from "./data.ts";
+import { telemetryReadings } from "../../../stores/postgres/repos/readings.ts";
 
 const plant = (i: number, expectedIntervalS = 60) => ({ id: `p${i}`, name: `P${i}`, expectedIntervalS });
 
@@ -59,4 +60,31 @@ for (const backend of pgBackends()) {
         assert(data.activePlants === 200);
       }),
   });
+}
+
+for (const backend of pgBackends()) {
+  Deno.test(`telemetryReadings() with deviceIds reads those plants only, raw and rolled up (the chart's lines past 500 plants) (${backend})`, () =>
+    withApi(backend, async (api) => {
+      const sql = api.db.sql;
+      const [a, b] = await sql<{ id: string }[]>`
+        insert into plants (name, asset_type, capacity_mw) values ('A', 'solar', 1), ('B', 'solar', 1) returning id`;
+      const ts = new Date(Date.now() - 600_000);
+      for (const { id } of [a, b]) {
+        await sql`insert into meter_readings (plant_id, ts, value) values (${id}, ${ts}, 1)`;
+        await sql`insert into rollup_30m (series, entity_id, metric, bucket, min, max, sum, count, last, last_ts)
+          values ('plant', ${id}, 'power_mw', ${ts}, 1, 1, 1, 1, 1, ${ts})`;
+      }
+      for (const interval of ["raw", "30m"] as const) {
+        const read = await telemetryReadings(sql, {
+          series: "plant",
+          start: new Date(ts.getTime() - 1),
+          end: new Date(),
+          interval,
+          metric: "power_mw",
+          deviceIds: [a.id],
+        }, { limit: 10, offset: 0 });
+        assert.deepEqual(read.items.map((r) => r.deviceId), [a.id], interval);
+        assert.equal(read.total, 1, interval);
+      }
+    }));
 }

@@ -43,6 +43,8 @@ export interface TelemetryQuery {
   end: Date;
   interval: Interval;
   deviceId?: string;
+  /** Only these devices (plant series: the dashboard's lines). */
+  deviceIds?: string[];
   metric?: string;
 }
 
@@ -81,7 +83,8 @@ export async function telemetryReadings(
 function rawSource(sql: Sql, q: TelemetryQuery) {
   const range = sql`ts >= ${q.start} and ts < ${q.end}`;
   if (q.series === "plant") {
-    const where = whereClause(sql, { plant_id: q.deviceId, metric_type: q.metric }, [range]);
+    const among = q.deviceIds ? [sql`plant_id = any(${q.deviceIds}::uuid[])`] : [];
+    const where = whereClause(sql, { plant_id: q.deviceId, metric_type: q.metric }, [range, ...among]);
     return sql`select plant_id as device_id, metric_type as metric, ts, value, null::float8 as min,
       null::float8 as max, 1 as count, value as last from meter_readings ${where}`;
   }
@@ -103,8 +106,10 @@ function rawSource(sql: Sql, q: TelemetryQuery) {
 }
 
 function rollupSource(sql: Sql, q: TelemetryQuery) {
+  const among = q.deviceIds ? [sql`entity_id = any(${q.deviceIds}::uuid[])`] : [];
   const where = whereClause(sql, { series: q.series, entity_id: q.deviceId, metric: q.metric }, [
     sql`bucket >= ${q.start} and bucket < ${q.end}`,
+    ...among,
   ]);
   return sql`select entity_id as device_id, metric, bucket as ts, avg as value, min, max, count, last
     from ${sql(`rollup_${q.interval}`)} ${where}`;
