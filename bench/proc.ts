@@ -56,12 +56,34 @@ export function parseProcStatus(text: string): ProcMemory {
   return { rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") };
 }
 
+/** System calls a process has made, from `/proc/<pid>/io` (`syscr`: read-like, `syscw`: write-like). */
+export interface ProcSyscalls {
+  reads: number;
+  writes: number;
+}
+
+/** Parses the `syscr` and `syscw` lines of `/proc/<pid>/io`; undefined when either is missing. */
+export function parseProcIo(text: string): ProcSyscalls | undefined {
+  const reads = /^syscr:\s+(\d+)/m.exec(text);
+  const writes = /^syscw:\s+(\d+)/m.exec(text);
+  return reads && writes ? { reads: Number(reads[1]), writes: Number(writes[1]) } : undefined;
+}
+
 /** Reads the CPU ticks and memory of `pid` now; undefined once the process is gone. */
-export function readProcess(pid: number): (CpuTicks & ProcMemory) | undefined {
+export function readProcess(pid: number): (CpuTicks & ProcMemory & { syscalls?: ProcSyscalls }) | undefined {
   try {
     const stat = parseProcStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
     const mem = parseProcStatus(Deno.readTextFileSync(`/proc/${pid}/status`));
-    return { ...stat, ...mem };
+    return { ...stat, ...mem, syscalls: readSyscalls(pid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/proc/<pid>/io` is readable only by the process's owner (or root): undefined where it is not. */
+function readSyscalls(pid: number): ProcSyscalls | undefined {
+  try {
+    return parseProcIo(Deno.readTextFileSync(`/proc/${pid}/io`));
   } catch {
     return undefined;
   }
@@ -80,6 +102,10 @@ export interface ProcessUsage {
   /** RSS at stop, MB. */
   rssMb: number;
   seconds: number;
+  /** Share of the CPU time spent in the kernel (system calls, network stack), 0-1. */
+  kernelShare?: number;
+  /** System calls made in the window, where `/proc/<pid>/io` is readable. */
+  syscalls?: ProcSyscalls;
 }
 
 /** Options for {@linkcode ProcessSampler}. */
@@ -100,8 +126,8 @@ export class ProcessSampler {
   #pid: number;
   #intervalMs: number;
   #timer?: ReturnType<typeof setInterval>;
-  #first?: { at: number; ticks: CpuTicks };
-  #last?: { at: number; ticks: CpuTicks };
+  #first?: { at: number; ticks: CpuTicks; syscalls?: ProcSyscalls };
+  #last?: { at: number; ticks: CpuTicks; syscalls?: ProcSyscalls };
   #peakCpu = 0;
   #peakRssKb = 0;
   #hwmKb = 0;
@@ -124,7 +150,7 @@ export class ProcessSampler {
     if (this.#last) {
       this.#peakCpu = Math.max(this.#peakCpu, cpuPercent(this.#last.ticks, reading, now - this.#last.at));
     }
-    this.#last = { at: now, ticks: reading };
+    this.#last = { at: now, ticks: reading, syscalls: reading.syscalls };
     this.#first ??= this.#last;
     this.#peakRssKb = Math.max(this.#peakRssKb, reading.rssKb);
     this.#hwmKb = Math.max(this.#hwmKb, reading.hwmKb);
@@ -138,8 +164,17 @@ export class ProcessSampler {
     const first = this.#first;
     const last = this.#last;
     const ms = first && last ? last.at - first.at : 0;
+    const user = first && last ? last.ticks.utime - first.ticks.utime : 0;
+    const kernel = first && last ? last.ticks.stime - first.ticks.stime : 0;
     return {
       cpuPercent: first && last ? cpuPercent(first.ticks, last.ticks, ms) : 0,
+      kernelShare: user + kernel > 0 ? kernel / (user + kernel) : undefined,
+      syscalls: first?.syscalls && last?.syscalls
+        ? {
+          reads: last.syscalls.reads - first.syscalls.reads,
+          writes: last.syscalls.writes - first.syscalls.writes,
+        }
+        : undefined,
       peakCpuPercent: this.#peakCpu,
       peakRssMb: this.#peakRssKb / 1024,
       hwmMb: this.#hwmKb / 1024,

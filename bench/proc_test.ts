@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { cpuPercent, GroupSampler, parseProcStat, parseProcStatus, ProcessSampler } from "./proc.ts";
+import {
+  cpuPercent,
+  GroupSampler,
+  parseProcIo,
+  parseProcStat,
+  parseProcStatus,
+  ProcessSampler,
+} from "./proc.ts";
 
 Deno.test("parseProcStat() counts fields from the last parenthesis of the command", () => {
   const line = "4242 (deno (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 1234 567 0 0 20 0 9 0 100 0 0";
@@ -11,6 +18,12 @@ Deno.test("parseProcStatus() reads VmRSS and VmHWM in kB, 0 when absent", () => 
   const text = "Name:\tdeno\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t9\n";
   assert.deepEqual(parseProcStatus(text), { rssKb: 102_400, hwmKb: 204_800 });
   assert.deepEqual(parseProcStatus("Name:\tzombie\n"), { rssKb: 0, hwmKb: 0 });
+});
+
+Deno.test("parseProcIo() reads the read and write system call counts", () => {
+  const text = "rchar: 10\nwchar: 20\nsyscr: 4966163\nsyscw: 1655365\nread_bytes: 0\n";
+  assert.deepEqual(parseProcIo(text), { reads: 4_966_163, writes: 1_655_365 });
+  assert.deepEqual(parseProcIo("rchar: 10\n"), undefined);
 });
 
 Deno.test("cpuPercent() is ticks over wall time in % of one core", () => {
@@ -28,6 +41,11 @@ Deno.test("ProcessSampler samples this process", async () => {
   assert.deepEqual(usage.peakRssMb > 0, true);
   assert.deepEqual(usage.hwmMb >= usage.rssMb, true);
   assert.deepEqual(usage.seconds > 0.05, true);
+  assert.deepEqual(
+    usage.kernelShare === undefined || (usage.kernelShare >= 0 && usage.kernelShare <= 1),
+    true,
+  );
+  assert.deepEqual((usage.syscalls?.reads ?? -1) > 0, true); // this process reads /proc itself while sampling
 });
 
 Deno.test("GroupSampler counts a member present at start from the start, and one born later in full", async () => {

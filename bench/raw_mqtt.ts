@@ -8,7 +8,7 @@
  */
 import { LoadProcess } from "./load.ts";
 import { ProcessSampler } from "./proc.ts";
-import type { RawFigures } from "./report.ts";
+import { brokerSyscalls, type RawFigures } from "./report.ts";
 import { machineCpuPercent, readMachineCpu } from "./machine_cpu.ts";
 
 /** Options for {@linkcode measureRawMqtt}. */
@@ -76,6 +76,7 @@ export async function measureRawMqtt(options: RawMqttOptions): Promise<NonNullab
     publisherCpuPercent: pubUsage.cpuPercent,
     brokerCpuPercent: brokerUsage.cpuPercent,
     subscriberCpuPercent: subUsage.cpuPercent,
+    broker: brokerSyscalls(brokerUsage, final.received),
     machineCpuPercent: machineBefore && machineAfter
       ? machineCpuPercent(machineBefore, machineAfter, navigator.hardwareConcurrency)
       : undefined,

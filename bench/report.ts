@@ -41,8 +41,35 @@ export interface RawFigures {
     subscriberCpuPercent?: number;
     /** The whole machine's CPU in the window, % of one core: what is left beyond the three is others'. */
     machineCpuPercent?: number;
+    /** The broker's system calls per delivered message, and the kernel's share of its CPU. */
+    broker?: BrokerSyscalls;
   };
   copy?: { rowsPerS: number; rows: number; seconds: number; method: string; unnestRowsPerS?: number };
+}
+
+/**
+ * What the broker's CPU goes to, per message: Mosquitto reads each packet with several small `read`s and
+ * writes each with one `write`, so its cost follows the packets it handles (a QoS 1 message in, its
+ * PUBACK out, and per subscriber session a PUBLISH out and its PUBACK in) more than their bytes.
+ */
+export interface BrokerSyscalls {
+  readsPerMessage: number;
+  writesPerMessage: number;
+  /** Share of the broker's CPU time spent in the kernel, 0-1. */
+  kernelShare?: number;
+}
+
+/** {@linkcode BrokerSyscalls} from a sampler's window over `messages` messages; undefined without /proc io. */
+export function brokerSyscalls(
+  usage: { syscalls?: { reads: number; writes: number }; kernelShare?: number },
+  messages: number,
+): BrokerSyscalls | undefined {
+  if (!usage.syscalls || messages <= 0) return undefined;
+  return {
+    readsPerMessage: usage.syscalls.reads / messages,
+    writesPerMessage: usage.syscalls.writes / messages,
+    kernelShare: usage.kernelShare,
+  };
 }
 
 /** Sustained ingest. */
@@ -63,6 +90,8 @@ export interface IngestFigures {
   appCpuUsPerReading?: number;
   appPeakRssMb: number;
   brokerCpuPercent?: number;
+  /** The broker's system calls per stored reading, and the kernel's share of its CPU. */
+  broker?: BrokerSyscalls;
   publisherCpuPercent?: number;
   /** PostgreSQL backends serving the run's database (local server only). */
   postgresCpuPercent?: number;
@@ -225,6 +254,7 @@ function rawRows(raw: RawFigures): Row[] {
       `${fmt(raw.mqtt.brokerCpuPercent)}% / ${fmt(raw.mqtt.publisherCpuPercent)}% / ` +
       `${fmt(raw.mqtt.subscriberCpuPercent)}% / ${fmt(raw.mqtt.machineCpuPercent)}%`,
     ]);
+    rows.push(...brokerRows(raw.mqtt.broker, "message"));
   }
   if (raw.copy) {
     rows.push(["raw", `PostgreSQL ${raw.copy.method}`, fmt(raw.copy.rowsPerS, "rows/s")]);
@@ -254,9 +284,22 @@ function ingestRows(i: IngestFigures): Row[] {
       `${fmt(i.brokerCpuPercent)}% / ${fmt(i.publisherCpuPercent)}% / ${fmt(i.postgresCpuPercent)}% / ` +
       `${fmt(i.machineCpuPercent)}%`,
     ],
+    ...brokerRows(i.broker, "reading"),
     ...budgetRows(i.budget),
     ...pipelineRows(i.pipeline),
   ];
+}
+
+function brokerRows(b: BrokerSyscalls | undefined, per: string): Row[] {
+  if (!b) return [];
+  const kernel = b.kernelShare === undefined
+    ? ""
+    : `, ${(b.kernelShare * 100).toFixed(0)}% of its CPU in the kernel`;
+  return [[
+    "",
+    `  broker syscalls per ${per}: read / write`,
+    `${b.readsPerMessage.toFixed(1)} / ${b.writesPerMessage.toFixed(1)}${kernel}`,
+  ]];
 }
 
 function budgetRows(b: CpuBudget | undefined): Row[] {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   type BenchReport,
+  brokerSyscalls,
   cpuBudget,
   fmt,
   formatTable,
@@ -16,7 +17,13 @@ const report: BenchReport = {
   command: "deno task bench --quick",
   machine: { cpu: "AMD EPYC", cores: 2, memoryGb: 23.4, deno: "2.9.6", os: "linux", kernel: "6.1" },
   raw: {
-    mqtt: { msgPerS: 41_234.5, published: 100, delivered: 100, seconds: 3 },
+    mqtt: {
+      msgPerS: 41_234.5,
+      published: 100,
+      delivered: 100,
+      seconds: 3,
+      broker: { readsPerMessage: 6.02, writesPerMessage: 2, kernelShare: 0.84 },
+    },
     copy: { rowsPerS: 250_000, rows: 50_000, seconds: 0.2, method: "COPY" },
   },
   ingest: {
@@ -28,6 +35,7 @@ const report: BenchReport = {
     stored: 125_999,
     appCpuPercent: 150,
     appPeakRssMb: 180.25,
+    broker: { readsPerMessage: 7.5, writesPerMessage: 3.01 },
   },
   alerts: {
     rate: 10_500,
@@ -63,8 +71,23 @@ Deno.test("formatTable() shows every section, the ratio, losses and notes", () =
   assert.match(text, /gap alert - deadline\s+n\/a, 1 missed/);
   assert.match(text, /10,000 plants registered\s+2\.05 kB\/actor/);
   assert.match(text, /\/api\/alerts\/recent\s+1,234 req\/s, p50 3\.00 \/ p99 12\.0 ms, app CPU n\/a\/req/);
+  assert.match(
+    text,
+    /broker syscalls per message: read \/ write\s+6\.0 \/ 2\.0, 84% of its CPU in the kernel/,
+  );
+  assert.match(text, /broker syscalls per reading: read \/ write\s+7\.5 \/ 3\.0$/m);
   assert.match(text, /note: aedes broker/);
   assert.deepEqual(text.split("\n").every((line) => line === line.trimEnd()), true);
+});
+
+Deno.test("brokerSyscalls() divides the window's system calls by the messages, and needs /proc io", () => {
+  assert.deepEqual(brokerSyscalls({ syscalls: { reads: 600, writes: 200 }, kernelShare: 0.8 }, 100), {
+    readsPerMessage: 6,
+    writesPerMessage: 2,
+    kernelShare: 0.8,
+  });
+  assert.deepEqual(brokerSyscalls({ kernelShare: 0.8 }, 100), undefined);
+  assert.deepEqual(brokerSyscalls({ syscalls: { reads: 1, writes: 1 } }, 0), undefined);
 });
 
 Deno.test("formatTable() of a report with no sections still names the machine", () => {

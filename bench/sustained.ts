@@ -14,7 +14,7 @@ import type { Sql } from "../stores/postgres/client.ts";
 import { LoadProcess } from "./load.ts";
 import { machineCpuPercent, readMachineCpu } from "./machine_cpu.ts";
 import { GroupSampler, ProcessSampler } from "./proc.ts";
-import { cpuBudget, type IngestFigures } from "./report.ts";
+import { brokerSyscalls, cpuBudget, type IngestFigures } from "./report.ts";
 import { metricSum } from "./prometheus.ts";
 
 /** Counts readings: a cheap estimate for flow control and an exact count for the result. */
@@ -153,6 +153,7 @@ export async function measureSustainedIngest(options: SustainedOptions): Promise
     appCpuUsPerReading: stored ? (app.cpuPercent / 100) * app.seconds * 1e6 / stored : undefined,
     appPeakRssMb: app.peakRssMb,
     brokerCpuPercent: broker.cpuPercent,
+    broker: brokerSyscalls(broker, stored),
     publisherCpuPercent: pub.cpuPercent,
     postgresCpuPercent: postgres.pids.length ? postgresCpuPercent : undefined,
     machineCpuPercent: machineBefore && machineAfter
