@@ -102,6 +102,14 @@ export class Writer {
   #queuedMessages = 0;
   #busy = false;
   #idle: (() => void)[] = [];
+  /** Batches submitted, and batches whose commit (and cache write) is over, succeeded or not. */
+  #submitted = 0;
+  #processed = 0;
+  /**
+   * Live-state deletes, each waiting for the batches submitted before it: a batch still queued or being
+   * committed may carry the key's last value, which must not land after the delete.
+   */
+  #deletes: { after: number; key: string; done: () => void }[] = [];
   #stats: WriterStats = {
     commits: 0,
     failures: 0,
@@ -132,6 +140,7 @@ export class Writer {
   submit(batch: Batch): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ batch, resolve, reject });
+      this.#submitted++;
       this.#queuedMessages += batch.messages;
       this.#pump();
     });
@@ -148,15 +157,23 @@ export class Writer {
   }
 
   /**
-   * Deletes an actor's live state (the actor was removed); a delete the cache refused is sent again
-   * like a refused write, and a refused write of the key is never sent after it.
+   * Deletes an actor's live state (the actor was removed), after the batches submitted before this call
+   * are committed and their live state written: the actor's last batch may still be on its way. A delete
+   * the cache refused is sent again like a refused write, and a refused write of the key is never sent
+   * after it.
    */
-  async deleteLive(key: string): Promise<void> {
-    const cache = this.#o.cache;
-    if (!cache) return;
+  deleteLive(key: string): Promise<void> {
+    if (!this.#o.cache) return Promise.resolve();
+    return new Promise((done) => {
+      this.#deletes.push({ after: this.#submitted, key, done });
+      this.#pump();
+    });
+  }
+
+  async #deleteLiveNow(key: string): Promise<void> {
     this.#unwritten.delete(key);
     try {
-      await cache.delete(key);
+      await this.#o.cache!.delete(key);
     } catch (error) {
       this.#refused([{ key }], error);
     }
@@ -173,7 +190,7 @@ export class Writer {
 
   /** Resolves when nothing is queued or being committed. */
   idle(): Promise<void> {
-    if (!this.#busy && this.#queue.length === 0) return Promise.resolve();
+    if (!this.#busy && this.#queue.length === 0 && this.#deletes.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -184,6 +201,19 @@ export class Writer {
       this.#busy = true;
       this.#resend().finally(() => {
         this.#busy = false;
+        this.#pump();
+      });
+      return;
+    }
+    const due = this.#deletes.length > 0 && this.#deletes[0].after <= this.#processed
+      ? this.#deletes.shift()
+      : undefined;
+    if (due) {
+      // in the same one-at-a-time order as commits and resends: no write of the key can overtake it
+      this.#busy = true;
+      this.#deleteLiveNow(due.key).finally(() => {
+        this.#busy = false;
+        due.done();
         this.#pump();
       });
       return;
@@ -202,6 +232,7 @@ export class Writer {
     this.#queuedMessages -= messages;
     this.#busy = true;
     this.#commit(group).finally(() => {
+      this.#processed += group.length;
       this.#busy = false;
       this.#pump();
     });

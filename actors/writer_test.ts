@@ -281,6 +281,36 @@ Deno.test("Writer sends live state the cache refused again once it takes writes:
     }
   }));
 
+Deno.test("Writer.deleteLive() waits for the batches submitted before it: the actor's last value never lands after the delete", () =>
+  withTestDatabase("embedded", async ({ sql }) => {
+    const cache = fakeCache();
+    const { setMany } = cache;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => release = resolve);
+    let writing!: () => void;
+    const started = new Promise<void>((resolve) => writing = resolve);
+    cache.setMany = async (entries) => { // the last batch's live-state write is slow
+      writing();
+      await gate;
+      return setMany(entries);
+    };
+    const writer = new Writer({ sql, sinks: SINKS, log: silentLogger, cache });
+    try {
+      const last = writer.submit(sinkBatch({}, { cache: [{ key: "actor:plant:gone", value: { v: 1 } }] }));
+      await started;
+      let deleted = false;
+      const deleting = writer.deleteLive("actor:plant:gone").then(() => deleted = true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(deleted, false, "the delete waits for the write before it");
+      release();
+      await Promise.all([last, deleting]);
+      assert.equal(cache.entries.has("actor:plant:gone"), false);
+      await writer.idle();
+    } finally {
+      writer.stop();
+    }
+  }));
+
 Deno.test("Writer.deleteLive() sends a refused delete again, and a refused write of the key never lands after it", () =>
   withTestDatabase("embedded", async ({ sql }) => {
     const { cache, control } = refusingCache();
