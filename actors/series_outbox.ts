@@ -14,7 +14,8 @@
  * A range is mirrored again in chunks of at most `pageSize` readings (more only when one timestamp holds
  * more), in timestamp order; once InfluxDB answered for a chunk and every chunk before it, the row's
  * `mirrored_through` moves to its last timestamp, so a retry or a restart resumes there instead of at
- * the range's start. A point InfluxDB rejects for good (unparsable, outside the bucket's retention: the
+ * the range's start. A pass takes at most half the sink's free buffer; when that leaves ranges, the next
+ * pass follows at once rather than after `remirrorIntervalMs`. A point InfluxDB rejects for good (unparsable, outside the bucket's retention: the
  * sink isolates it from the rest of its batch) is recorded in the documents store's `telemetry_events`
  * (`kind` "series_rejected", with InfluxDB's reason, kept 7 days like the dead letters) before its range
  * is deleted or moves past it; it is not retried.
@@ -33,6 +34,9 @@ import type { RejectedPoint, SeriesPoint, SeriesSink, WriteReceipt } from "../st
 import { storableText } from "./payload.ts";
 import { type Columns, type Sink, type SinkRows, typedArray } from "./sink.ts";
 import { REJECTED_TTL_MS } from "./writer.ts";
+
+/** Ranges read per pass of mirroring again at most. */
+const DUE_PER_PASS = 100;
 
 /** Options for {@linkcode SeriesOutbox}. */
 export interface SeriesOutboxOptions {
@@ -147,6 +151,8 @@ export class SeriesOutbox {
   #tracked = new Set<Promise<void>>();
   #running?: Promise<void>;
   #stop?: AbortController;
+  /** The last pass left due ranges for lack of room: the next one need not wait for the interval. */
+  #behind = false;
 
   constructor(options: SeriesOutboxOptions) {
     this.#o = options;
@@ -306,8 +312,8 @@ export class SeriesOutbox {
       try {
         await this.#settle();
         if (Date.now() >= nextPass) {
-          nextPass = Date.now() + every;
           await this.remirrorOnce(signal);
+          nextPass = this.#behind ? 0 : Date.now() + every;
           await this.#count();
         }
       } catch (error) {
@@ -337,7 +343,7 @@ export class SeriesOutbox {
              (extract(epoch from mirrored_through) * 1000)::float8 as "through"
       from series_outbox
       where (owner is null or owner <> ${this.owner}::uuid) and next_at <= now()
-      order by from_ts limit 100`;
+      order by from_ts limit ${DUE_PER_PASS}`;
     const passes: RangePass[] = [];
     let full = false;
     for (const row of due) {
@@ -355,15 +361,17 @@ export class SeriesOutbox {
       try {
         while (room > 0 && !signal?.aborted) {
           const chunk = await this.#chunk(sink, cursor, row.to);
-          if (!chunk) {
+          if (chunk.points.length > 0) {
+            const receipt = series.write(chunk.points);
+            receipt.catch(() => {}); // answered below, or left to the next pass when stopping
+            pass.chunks.push({ receipt, through: chunk.through, points: chunk.points.length });
+            room -= chunk.points.length;
+            cursor = { from: chunk.through, after: true };
+          }
+          if (chunk.last) {
             pass.complete = true;
             break;
           }
-          const receipt = series.write(chunk.points);
-          receipt.catch(() => {}); // answered below, or left to the next pass when stopping
-          pass.chunks.push({ receipt, through: chunk.through, points: chunk.points.length });
-          room -= chunk.points.length;
-          cursor = { from: chunk.through, after: true };
         }
       } catch (error) {
         // full: what was sent is answered below and the rest waits; anything else fails this range
@@ -372,11 +380,15 @@ export class SeriesOutbox {
       }
     }
     let finished = 0;
+    let partial = false;
     for (const pass of passes) {
       const answered = await this.#answer(pass, signal);
       if (answered === "finished") finished++;
+      if (answered === "partial") partial = true;
       if (answered === "stopped") break; // stopping: what is not answered stays for the next start
     }
+    // ranges were left for lack of room (or more are due): the loop goes on without waiting for the interval
+    this.#behind = partial || passes.length < due.length || due.length === DUE_PER_PASS;
     return finished;
   }
 
@@ -445,29 +457,30 @@ export class SeriesOutbox {
   /**
    * The next chunk of `sink`'s readings from `cursor` to `to` (epoch ms, inclusive): at most `pageSize`
    * readings, ending with a whole timestamp (one timestamp with more readings than that is read whole),
-   * and the last timestamp it holds; undefined when none is left.
+   * the last timestamp it holds, and whether it is the range's last.
    */
   async #chunk(
     sink: Sink,
     cursor: Cursor,
     to: number,
-  ): Promise<{ points: SeriesPoint[]; through: number } | undefined> {
+  ): Promise<{ points: SeriesPoint[]; through: number; last: boolean }> {
     const limit = this.#o.pageSize ?? 5_000;
     const rows = await this.#select(sink, { ...cursor, to, limit });
-    if (rows.count === 0) return undefined;
     const ts = rows.columns.ts as number[];
     const last = ts[rows.count - 1];
-    if (rows.count < limit) return { points: sink.series!(rows.columns, rows.count), through: last };
+    if (rows.count < limit) {
+      return { points: sink.series!(rows.columns, rows.count), through: last, last: true };
+    }
     // The page may end inside a timestamp: stop before it (the next chunk starts at it), unless it
     // fills the page alone, then read it whole.
     const before = ts.findIndex((t) => t === last);
     if (before === 0) {
       const at = await this.#select(sink, { from: last, after: false, to: last });
-      return { points: sink.series!(at.columns, at.count), through: last };
+      return { points: sink.series!(at.columns, at.count), through: last, last: last >= to };
     }
     const columns: Columns = {};
     for (const [name, values] of Object.entries(rows.columns)) columns[name] = values.slice(0, before);
-    return { points: sink.series!(columns, before), through: ts[before - 1] };
+    return { points: sink.series!(columns, before), through: ts[before - 1], last: false };
   }
 
   async #select(

@@ -452,3 +452,42 @@ Deno.test("SeriesOutbox: a range mirrored again resumes where a stopped run left
       await influx.close();
     }
   }));
+
+Deno.test("SeriesOutbox: a range larger than the sink's buffer is mirrored over consecutive passes, without waiting for the interval", () =>
+  withTestDatabase(pgBackends().at(-1)!, async ({ sql }) => {
+    const influx = startFakeInflux(ACCEPTS);
+    const plant = await insertPlant(sql);
+    const t0 = Date.UTC(2026, 4, 5);
+    const writer = new Writer({ sql, sinks: SINKS, log: silentLogger });
+    await writer.submit(sinkBatch({ meter_readings: readings(plant, 60, t0) }));
+    await leftRange(sql, t0, t0 + 59_000, 60);
+    const series = await openInfluxSeries({
+      url: influx.url,
+      ...ACCEPTS,
+      log: silentLogger,
+      maxBuffered: 20, // a pass sends 10 readings at most
+      batchSize: 5,
+      flushIntervalMs: 20,
+    });
+    const outbox = new SeriesOutbox({
+      sql,
+      series,
+      sinks: SINKS,
+      log: silentLogger,
+      pageSize: 6,
+      pollMs: 20,
+      remirrorIntervalMs: 60_000,
+    });
+    try {
+      outbox.start();
+      await waitFor(async () => (await outboxRows(sql)).length === 0, 10_000);
+      assert.equal(new Set(influx.lines).size, 60);
+      assert.equal(influx.lines.length, 60, "no reading was sent twice");
+      assert.equal(outbox.stats().failures, 0);
+      assert.equal(outbox.stats().remirrored, 1);
+    } finally {
+      await outbox.stop();
+      await series.close();
+      await influx.close();
+    }
+  }));

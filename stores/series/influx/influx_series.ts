@@ -58,7 +58,10 @@ export interface InfluxSeriesOptions {
   flushIntervalMs?: number;
   /** First and largest retry delay in ms, after a failure without `Retry-After`. @default {{ min: 500, max: 10000 }} */
   retryDelayMs?: { min: number; max: number };
-  /** The longest `Retry-After` honoured, in ms; a longer one waits this long. @default {300000} */
+  /**
+   * The longest `Retry-After` honoured, in ms; a longer one waits this long (and a shorter one than
+   * `retryDelayMs.min` waits that). @default {300000}
+   */
   maxRetryAfterMs?: number;
   /** Write requests in flight at most. @default {4} */
   maxInFlight?: number;
@@ -318,8 +321,9 @@ export class InfluxSeries implements SeriesSink {
   /** A transient failure: the batch goes first when sending resumes, after backoff or `Retry-After`. */
   #retry(batch: Entry[], error: string, retryAfter?: number): void {
     this.#lastError = error;
+    // Retry-After, but never sooner than the first retry delay (a "0" must not make a busy loop)
     const delay = retryAfter !== undefined
-      ? Math.min(retryAfter, this.#maxRetryAfterMs)
+      ? Math.min(Math.max(retryAfter, this.#retryDelayMs.min), this.#maxRetryAfterMs)
       : backoffDelay(Math.min(this.#failures, 30), {
         minDelayMs: this.#retryDelayMs.min,
         maxDelayMs: this.#retryDelayMs.max,
