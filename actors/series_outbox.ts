@@ -15,10 +15,12 @@
  * more), in timestamp order; once InfluxDB answered for a chunk and every chunk before it, the row's
  * `mirrored_through` moves to its last timestamp, so a retry or a restart resumes there instead of at
  * the range's start. A pass takes at most half the sink's free buffer; when that leaves ranges, the next
- * pass follows at once rather than after `remirrorIntervalMs`. A point InfluxDB rejects for good (unparsable, outside the bucket's retention: the
- * sink isolates it from the rest of its batch) is recorded in the documents store's `telemetry_events`
- * (`kind` "series_rejected", with InfluxDB's reason, kept 7 days like the dead letters) before its range
- * is deleted or moves past it; it is not retried.
+ * pass follows at once rather than after `remirrorIntervalMs`.
+ *
+ * A point InfluxDB rejects for good (unparsable, outside the bucket's retention: the sink isolates it
+ * from the rest of its batch) is recorded in the documents store's `telemetry_events` (`kind`
+ * "series_rejected", with InfluxDB's reason, kept 7 days like the dead letters) before its range is
+ * deleted or moves past it; it is not retried.
  *
  * A range covers every reading of its sink in it, of this commit or not: mirroring again is idempotent
  * (a point is identified by series and timestamp), and ranges are kept tight by splitting a commit's

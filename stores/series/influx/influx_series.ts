@@ -331,7 +331,9 @@ export class InfluxSeries implements SeriesSink {
     this.#failures++;
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
     this.#ready.unshift(batch);
-    this.#log.debug("influxdb write failed; retrying", { count: batch.length, retryInMs: delay, error });
+    // once per streak of failures; check() shows the rest (degraded, with the last error)
+    const level = this.#failures === 1 ? "warn" : "debug";
+    this.#log[level]("influxdb write failed; retrying", { count: batch.length, retryInMs: delay, error });
   }
 
   /**
