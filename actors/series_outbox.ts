@@ -295,7 +295,7 @@ export class SeriesOutbox {
     if (rejected.length === 0) return;
     const documents = this.#o.documents;
     if (documents) {
-      await documents.insert("telemetry_events", await Promise.all(rejected.map(rejectedDocument)));
+      await documents.insert("telemetry_events", await Promise.all(rejected.map(seriesRejectedDocument)));
     }
     this.#stats.rejectedRecorded += rejected.length;
   }
@@ -548,7 +548,7 @@ const ENTITY_TAGS = [["plant_id", "plant"], ["ven_id", "ven"], ["site_id", "site
  * A `telemetry_events` document for a point InfluxDB rejected for good, beside the dead letters (kind
  * `series_rejected`). Its id is derived from the point's line, so recording it again is a no-op.
  */
-async function rejectedDocument(rejected: RejectedPoint): Promise<NewDocument> {
+export async function seriesRejectedDocument(rejected: RejectedPoint): Promise<NewDocument> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(rejected.line)),
   );
