@@ -13,8 +13,9 @@
  *   lives, bounded by `maxBuffered` (`write` throws `BackpressureError` past it, nothing queued).
  * - about the data (400 unparsable, 413 too large, 422 partial write, e.g. outside the bucket's
  *   retention): the batch is split in halves that are sent again, until the point at fault is alone;
- *   its refusal is then final. It is rejected with the server's message: counted (`stats().rejected`)
- *   and handed to the caller in the receipt, while every other point of the batch is confirmed.
+ *   its refusal is then final (so is at once that of a batch InfluxDB says it dropped whole,
+ *   `dropped=N`). It is rejected with the server's message: counted (`stats().rejected`) and handed to
+ *   the caller in the receipt, while every other point of the batch is confirmed.
  *   Sending a half again whose points were already written by a partial write is harmless: a point is
  *   its series and timestamp.
  * - about the configuration (401, 403, 404 and other 4xx: a wrong or revoked token, an unknown org or
@@ -338,25 +339,29 @@ export class InfluxSeries implements SeriesSink {
 
   /**
    * A refusal about the data: halves of the batch are sent again (first, without waiting) until the
-   * point at fault is alone; a point refused alone is rejected for good.
+   * point at fault is alone; a point refused alone is rejected for good. A partial write InfluxDB says
+   * dropped every point of the batch (`dropped=N`, e.g. all of them outside the bucket's retention) is
+   * rejected whole, without halving it down to each point.
    */
   #isolate(batch: Entry[], status: number, message: string): void {
-    if (batch.length > 1) {
+    if (batch.length > 1 && droppedCount(message) !== batch.length) {
       const half = Math.ceil(batch.length / 2);
       this.#ready.unshift(batch.slice(0, half), batch.slice(half));
       return;
     }
-    const [entry] = batch;
-    this.#pending--;
-    this.#rejected++;
-    entry.receipt.rejected.push({ point: entry.point, line: entry.line, status, reason: message });
-    this.#log.warn("influxdb rejected a point for good", {
+    this.#pending -= batch.length;
+    this.#rejected += batch.length;
+    for (const entry of batch) {
+      entry.receipt.rejected.push({ point: entry.point, line: entry.line, status, reason: message });
+    }
+    this.#log.warn("influxdb rejected points for good", {
+      count: batch.length,
       status,
       reason: message,
-      line: entry.line.slice(0, 300),
+      line: batch[0].line.slice(0, 300),
       rejectedTotal: this.#rejected,
     });
-    settle(entry);
+    for (const entry of batch) settle(entry);
   }
 
   /** A refusal about the configuration: the points are handed back, and `check()` says so. */
@@ -483,6 +488,12 @@ function settle(entry: Entry, failure?: Error): void {
   if (--receipt.remaining > 0) return;
   if (receipt.failure) receipt.reject(receipt.failure);
   else receipt.resolve({ rejected: receipt.rejected });
+}
+
+/** How many points a partial write dropped, from InfluxDB 2's message ("... dropped=3"), if it says. */
+function droppedCount(message: string): number | undefined {
+  const match = /\bdropped=(\d+)\b/.exec(message);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** The message of an InfluxDB error answer (`{"code", "message"}`), or its text ("" when empty). */

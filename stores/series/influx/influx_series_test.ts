@@ -380,3 +380,34 @@ Deno.test("influxSeries waits as long as a 503's Retry-After says, then delivers
     await influx.close();
   }
 });
+
+Deno.test("influxSeries rejects a batch whole when InfluxDB's partial write dropped every point of it", async () => {
+  const influx = startFakeInflux(ACCEPTS);
+  const series = await openInfluxSeries({
+    url: influx.url,
+    ...ACCEPTS,
+    log: silentLogger,
+    batchSize: 50,
+    flushIntervalMs: 20,
+  });
+  try {
+    const cutoff = Date.UTC(2026, 10, 1);
+    influx.rejectLines((line) =>
+      Number(line.slice(line.lastIndexOf(" ") + 1)) < cutoff ? "points beyond retention policy" : undefined
+    );
+    const run = crypto.randomUUID();
+    const { rejected } = await series.write([
+      ...points(run, 50, cutoff - 100_000), // one batch, all too old
+      ...points(run, 50, cutoff), // one batch, all fine
+    ]);
+    assert.equal(rejected.length, 50);
+    assert.ok(rejected.every((r) => r.status === 422 && /dropped=50/.test(r.reason)));
+    assert.equal(influx.lines.length, 50);
+    const writes = influx.requests.filter((r) => r.lines > 0);
+    assert.equal(writes.length, 2, "one request per batch: the refused one is not halved point by point");
+    assert.equal(series.stats().rejected, 50);
+  } finally {
+    await series.close();
+    await influx.close();
+  }
+});
