@@ -118,6 +118,7 @@ export class RuntimeCore implements ActorRuntime {
         series: services.series,
         sinks: allSinks(),
         log: log.child({ component: "series-outbox" }),
+        documents: services.documents,
       });
     }
     this.#writer = new Writer({

@@ -208,6 +208,12 @@ export function seriesFamilies(
         "counter",
         "Attempts to mirror a range again that failed (the range stays and is tried again)",
         [[{}, outbox.failures]],
+      )
+      .family(
+        "gridpulse_series_rejected_recorded_total",
+        "counter",
+        "Points InfluxDB rejected for good, recorded in telemetry_events (kind series_rejected)",
+        [[{}, outbox.rejectedRecorded]],
       );
   }
   return text
@@ -218,13 +224,19 @@ export function seriesFamilies(
     .family(
       "gridpulse_series_points_refused_total",
       "counter",
-      "Points InfluxDB refused (HTTP 4xx other than 429: token, org, bucket or data)",
+      "Points InfluxDB refused for the configuration (HTTP 401, 403, 404: token, org, bucket), mirrored again later",
       [[{}, series.refused]],
+    )
+    .family(
+      "gridpulse_series_points_rejected_total",
+      "counter",
+      "Points InfluxDB rejected for good (HTTP 400, 413, 422 for the point alone: unparsable, too large, outside retention)",
+      [[{}, series.rejected]],
     )
     .family(
       "gridpulse_series_points_dropped_total",
       "counter",
-      "Points given up without an answer from InfluxDB (client buffer, or unconfirmed at close)",
+      "Points given up without an answer from InfluxDB (unconfirmed when the sink closed)",
       [[{}, series.dropped]],
     )
     .family("gridpulse_series_points_buffered", "gauge", "Points waiting for InfluxDB to confirm them", [[
@@ -235,7 +247,7 @@ export function seriesFamilies(
       {},
       series.maxBuffered,
     ]])
-    .family("gridpulse_series_refusing", "gauge", "1 while the last write InfluxDB answered was refused", [[
+    .family("gridpulse_series_refusing", "gauge", "1 while InfluxDB refuses writes for the configuration", [[
       {},
       series.refusing ? 1 : 0,
     ]]);

@@ -1,6 +1,7 @@
 /**
  * Telemetry events over the documents store (`telemetry_events`): the dead letters the writer records
- * when a message fails validation or names an unknown id. Read through the {@linkcode DocumentStore}
+ * when a message fails validation or names an unknown id, and the readings InfluxDB refused for good
+ * that the series outbox records (`series_rejected`). Read through the {@linkcode DocumentStore}
  * interface only, so MongoDB and the PostgreSQL fallback answer alike. Shared by
  * `GET /api/telemetry/events` and the `/ingestion` page.
  * @module
@@ -12,7 +13,7 @@ import type { Document } from "../stores/documents/documents.ts";
 
 /** Filters of a telemetry events page; each one optional. */
 export interface TelemetryEventFilter {
-  /** The document's kind: "rejected" for dead letters. */
+  /** The document's kind: "rejected" for dead letters, "series_rejected" for readings InfluxDB refused. */
   event?: string;
   /** The entity kind the topic names. */
   kind?: string;

@@ -17,9 +17,13 @@ export const TelemetryEvent = z.object({
   id: z.string(),
   timestamp: DateTime.describe(
     "When GridPulse received the message (the writer records the arrival time as the event's time; " +
-      "the device's own timestamp, if any, is inside the payload)",
+      "the device's own timestamp, if any, is inside the payload); for a series_rejected event, when " +
+      "InfluxDB refused the reading",
   ),
-  event: z.string().describe('"rejected" for a message refused at ingestion'),
+  event: z.string().describe(
+    '"rejected" for a message refused at ingestion; "series_rejected" for a stored reading InfluxDB (the ' +
+      "series mirror) refused for good, its line protocol as the payload",
+  ),
   kind: z.enum(TELEMETRY_ENTITY_KINDS).nullable().describe(
     "The entity kind the topic names; null for a topic no kind routes",
   ),

@@ -9,6 +9,7 @@ import { silentLogger } from "../core/log.ts";
 import type { DeadLetter } from "../actors/protocol.ts";
 import { sinkBatch, SINKS } from "../actors/testing.ts";
 import { Writer } from "../actors/writer.ts";
+import { seriesRejectedDocument } from "../actors/series_outbox.ts";
 import { type ApiHarness, withApi } from "../api/testing.ts";
 
 function page(api: ApiHarness, path: string): Promise<Response> {
@@ -90,6 +91,31 @@ Deno.test("/ingestion shows counts per source and the rejected messages with why
       2,
       "bad filters are ignored",
     );
+
+    // readings the InfluxDB mirror refused: a section of their own, only when there are any
+    assert.doesNotMatch(all, /Readings InfluxDB refused/);
+    const point = {
+      measurement: "meter_readings",
+      tags: { plant_id: plant, metric: "power_mw" },
+      fields: { value: 4 },
+      ts: 0,
+    };
+    const refused = await seriesRejectedDocument({
+      point,
+      line: `meter_readings,metric=power_mw,plant_id=${plant} value=4 0`,
+      status: 422,
+      reason: "failure writing points to database: partial write: points beyond retention policy dropped=1",
+    });
+    await api.documents.insert("telemetry_events", [refused]);
+    const withRefused = await html(api, "/ingestion");
+    assert.match(withRefused, /<h2[^>]*>Readings InfluxDB refused/);
+    assert.match(
+      withRefused,
+      new RegExp(
+        `data-series-refused="${refused.id}"[\\s\\S]*?plant <code>${plant}</code>[\\s\\S]*?InfluxDB HTTP 422: failure writing points to database: partial write: points beyond retention policy dropped=1[\\s\\S]*?meter_readings,metric=power_mw`,
+      ),
+    );
+    assert.deepEqual(rows(withRefused), [letters[1].uid, letters[0].uid], "not among the rejected messages");
 
     const architecture = await html(api, "/architecture");
     assert.match(architecture, /<a href="\/ingestion">Ingestion<\/a>/);

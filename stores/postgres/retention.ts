@@ -6,8 +6,8 @@
  * year still has its points after the readings behind them are gone.
  *
  * A rollup bucket queued for recomputing (`rollup_recompute`) is rebuilt from its readings, and a range
- * InfluxDB has not confirmed (`series_outbox`) is mirrored again from them: raw data from the oldest of
- * these on is kept until they are done, however old.
+ * InfluxDB has not confirmed (`series_outbox`) is mirrored again from them, from where it was mirrored
+ * to: raw data from the oldest of these on is kept until they are done, however old.
  * @module
  */
 import type { Logger } from "../../core/log.ts";
@@ -61,9 +61,11 @@ export async function sweepRetention(
   };
   if (policy.rawDays > 0) {
     let cutoff = new Date(now - policy.rawDays * DAY_MS);
-    // readings a queued rollup repair or a range InfluxDB has not confirmed (series_outbox) still needs
+    // readings a queued rollup repair or a range InfluxDB has not confirmed (series_outbox, from where
+    // it was mirrored to) still needs
     const [{ oldest }] = await sql<{ oldest: Date | null }[]>`
-      select least((select min(bucket) from rollup_recompute), (select min(from_ts) from series_outbox)) as oldest`;
+      select least((select min(bucket) from rollup_recompute),
+                   (select min(coalesce(mirrored_through, from_ts)) from series_outbox)) as oldest`;
     if (oldest && oldest < cutoff) cutoff = oldest;
     await sweep(RETENTION_TABLES.raw, cutoff);
   }

@@ -89,6 +89,10 @@ for (const backend of pgBackends()) {
       )}, 1)`;
       await sweepRetention(sql, { rawDays: 5, rollup1mDays: 0 }, now);
       assert.equal((await counts(sql)).meter_readings, 2, "the 7-day-old reading stays for the outbox");
+      // once the range is mirrored past it (mirrored_through), it is no longer needed
+      await sql`update series_outbox set mirrored_through = ${new Date(now - 6 * DAY)}`;
+      await sweepRetention(sql, { rawDays: 5, rollup1mDays: 0 }, now);
+      assert.equal((await counts(sql)).meter_readings, 1, "the range keeps only what is after its progress");
     }));
 
   Deno.test(`startRetention() sweeps after its first delay and stops (${backend})`, () =>

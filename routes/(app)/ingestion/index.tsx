@@ -1,7 +1,8 @@
 /**
  * `/ingestion`: what happens to incoming telemetry. Accepted and rejected messages per source over the
  * last hour and minute by minute (`ingestion_log`), and the rejected messages themselves with why
- * (`telemetry_events`, kept 7 days), filtered by entity kind, entity id and the start of the reason.
+ * (`telemetry_events`, kept 7 days), filtered by entity kind, entity id and the start of the reason; and,
+ * when there are any, the stored readings the InfluxDB mirror refused for good (`series_rejected`).
  * Server-rendered only: it ships no JavaScript.
  * @module
  */
@@ -23,6 +24,7 @@ import {
 import { telemetryEventPage } from "../../../api/telemetry_events.ts";
 import type { Page } from "../../../domain/common.ts";
 import { TELEMETRY_ENTITY_KINDS, type TelemetryEvent } from "../../../domain/ingestion.ts";
+import { REJECTED_TTL_MS } from "../../../actors/writer.ts";
 import {
   ingestionBySource,
   ingestionLog,
@@ -37,6 +39,8 @@ const WINDOWS = { "1": "hour", "24": "24 hours", "168": "7 days" } as const;
 type Window = keyof typeof WINDOWS;
 /** Characters of a payload shown in the table. */
 const PAYLOAD_EXCERPT = 160;
+/** Readings InfluxDB refused shown at most (the newest; the API pages through all). */
+const SERIES_REFUSED_SHOWN = 20;
 
 interface Filter {
   kind?: string;
@@ -49,6 +53,8 @@ interface IngestionData {
   bySource: Loaded<{ source: string; accepted: number; rejected: number }[]>;
   minutes: Loaded<IngestionLogRow[]>;
   rejected: Loaded<Page<TelemetryEvent>>;
+  /** Readings the InfluxDB mirror refused for good, the last 7 days. */
+  seriesRefused: Loaded<Page<TelemetryEvent>>;
   filter: Filter;
   pageSize: number;
 }
@@ -73,7 +79,7 @@ export const handler = define.handlers<IngestionData>({
     const { page: n, pageSize } = pageOf(ctx.url);
     const now = Date.now();
     const hourAgo = new Date(now - 60 * MIN);
-    const [bySource, minutes, rejected] = await Promise.all([
+    const [bySource, minutes, rejected, seriesRefused] = await Promise.all([
       load(
         services,
         "ingestion log",
@@ -95,8 +101,13 @@ export const handler = define.handlers<IngestionData>({
           reasonPrefix: filter.reason,
           from: new Date(now - Number(filter.hours) * 3_600_000),
         }, { page: n, page_size: pageSize })),
+      load(services, "readings InfluxDB refused", () =>
+        telemetryEventPage(services, {
+          event: "series_rejected",
+          from: new Date(now - REJECTED_TTL_MS),
+        }, { page: 1, page_size: SERIES_REFUSED_SHOWN })),
     ]);
-    return page({ bySource, minutes, rejected, filter, pageSize });
+    return page({ bySource, minutes, rejected, seriesRefused, filter, pageSize });
   },
 });
 
@@ -216,6 +227,41 @@ function RejectedRows({ items, url }: { items: TelemetryEvent[]; url: URL }) {
   );
 }
 
+function SeriesRefusedRows({ items }: { items: TelemetryEvent[] }) {
+  return (
+    <TableWrap label="Readings InfluxDB refused">
+      <thead>
+        <tr>
+          <th>Refused (UTC)</th>
+          <th>Entity</th>
+          <th>InfluxDB's answer</th>
+          <th>Reading (line protocol)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((e) => (
+          <tr key={e.id} data-series-refused={e.id}>
+            <td class="nowrap">{formatDateTime(e.timestamp)}</td>
+            <td class="nowrap">
+              {e.entityId
+                ? (
+                  <>
+                    {e.kind ?? "?"} <code>{e.entityId}</code>
+                  </>
+                )
+                : <span class="muted">no entity</span>}
+            </td>
+            <td class="message">{e.reason ?? "—"}</td>
+            <td>
+              <code class="small">{excerpt(e.payload)}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </TableWrap>
+  );
+}
+
 function Filters({ filter }: { filter: Filter }) {
   return (
     <form class="filters" method="get" action="/ingestion">
@@ -242,7 +288,7 @@ function Filters({ filter }: { filter: Filter }) {
 
 /** Ingestion: accepted and rejected counts, and why messages were rejected. */
 export default function IngestionPage({ data, url }: PageProps<IngestionData, State>) {
-  const { bySource, minutes, rejected } = data;
+  const { bySource, minutes, rejected, seriesRefused } = data;
   return (
     <>
       <PageHead
@@ -285,6 +331,21 @@ export default function IngestionPage({ data, url }: PageProps<IngestionData, St
           {(items) => <RejectedRows items={items} url={url} />}
         </Listing>
       </Section>
+      {(!seriesRefused.ok || seriesRefused.value.total > 0) && (
+        <Section
+          title="Readings InfluxDB refused"
+          note={`Stored readings the InfluxDB mirror refused for good (unparsable, outside the bucket's retention), newest first${
+            seriesRefused.ok && seriesRefused.value.total > SERIES_REFUSED_SHOWN
+              ? `: the last ${SERIES_REFUSED_SHOWN} of ${seriesRefused.value.total}`
+              : ""
+          }; they stay in PostgreSQL, kept here 7 days. Also at /api/telemetry/events?event=series_rejected.`}
+          id="series-refused"
+        >
+          {!seriesRefused.ok
+            ? <ErrorState title="The refused readings could not be read" message={seriesRefused.error} />
+            : <SeriesRefusedRows items={seriesRefused.value.items} />}
+        </Section>
+      )}
     </>
   );
 }

@@ -19,7 +19,8 @@ export const { handler, openapi } = route({
     summary: "Telemetry events (rejected messages and why), newest first",
     description:
       "Messages that failed validation or named an unknown id, as the writer recorded them (kept 7 " +
-      "days). `kind` and `id` are the entity the topic names; `reason` matches exactly, `reason_prefix` the " +
+      "days), and readings InfluxDB refused for good (`event=series_rejected`, with InfluxDB's answer as the " +
+      "reason). `kind` and `id` are the entity the topic names; `reason` matches exactly, `reason_prefix` the " +
       "beginning (case-sensitive). The range spans at most 31 days and defaults to the 7 days before " +
       "`end_time`.",
     tags: ["Readings"],
@@ -35,7 +36,9 @@ export const { handler, openapi } = route({
       reason: text(500).optional(),
       reason_prefix: text(500).optional(),
       topic: text(300).optional(),
-      event: text(40).optional().describe('The event kind; "rejected" for rejected messages'),
+      event: text(40).optional().describe(
+        'The event kind; "rejected" for rejected messages, "series_rejected" for readings InfluxDB refused',
+      ),
     }).superRefine(range.check),
     response: paged(TelemetryEvent, "TelemetryEventPage"),
   }, ({ services, query }) => {

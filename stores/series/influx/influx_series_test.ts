@@ -4,7 +4,7 @@ import { BackpressureError, StoreUnavailableError } from "../../../core/errors.t
 import { silentLogger } from "../../../core/log.ts";
 import { freePort } from "../../../core/local_process.ts";
 import type { SeriesPoint } from "../series.ts";
-import { openInfluxSeries } from "./influx_series.ts";
+import { classifyAnswer, openInfluxSeries, retryAfterMs } from "./influx_series.ts";
 import {
   countSamples,
   exportSeries,
@@ -244,7 +244,7 @@ Deno.test("influxSeries counts refused points and check() reports down until a w
     assert.match(refused, /refused the write: HTTP 401/);
     assert.deepEqual(
       { ...series.stats(), maxBuffered: 0 },
-      { buffered: 0, maxBuffered: 0, confirmed: 0, refused: 25, dropped: 0, refusing: true },
+      { buffered: 0, maxBuffered: 0, confirmed: 0, refused: 25, rejected: 0, dropped: 0, refusing: true },
     );
     const down = await series.check();
     assert.equal(down.state, "down");
@@ -263,6 +263,149 @@ Deno.test("influxSeries counts refused points and check() reports down until a w
     assert.equal(series.stats().confirmed, 3);
     assert.equal(series.stats().refusing, false);
     assert.equal(influx.lines.length, 3);
+  } finally {
+    await series.close();
+    await influx.close();
+  }
+});
+
+Deno.test("classifyAnswer() sorts InfluxDB's answers: confirmed, transient, about the data, about the configuration", () => {
+  const classes = Object.fromEntries(
+    [204, 200, 408, 429, 500, 502, 503, 504, 400, 413, 422, 401, 403, 404, 405].map((
+      s,
+    ) => [s, classifyAnswer(s)]),
+  );
+  assert.deepEqual(classes, {
+    204: "confirmed",
+    200: "confirmed",
+    408: "transient",
+    429: "transient",
+    500: "transient",
+    502: "transient",
+    503: "transient",
+    504: "transient",
+    400: "data",
+    413: "data",
+    422: "data",
+    401: "configuration",
+    403: "configuration",
+    404: "configuration",
+    405: "configuration",
+  });
+});
+
+Deno.test("retryAfterMs() reads Retry-After as seconds or as an HTTP date", () => {
+  const now = Date.UTC(2026, 10, 24, 12);
+  assert.equal(retryAfterMs("5", now), 5_000);
+  assert.equal(retryAfterMs(" 0 ", now), 0);
+  assert.equal(retryAfterMs(new Date(now + 30_000).toUTCString(), now), 30_000);
+  assert.equal(retryAfterMs(new Date(now - 30_000).toUTCString(), now), 0);
+  assert.equal(retryAfterMs(null, now), undefined);
+  assert.equal(retryAfterMs("soon", now), undefined);
+});
+
+Deno.test("influxSeries isolates the point InfluxDB refuses in a partial write (422): the others are confirmed, it is rejected with the reason", async () => {
+  const influx = startFakeInflux(ACCEPTS);
+  const series = await openInfluxSeries({
+    url: influx.url,
+    ...ACCEPTS,
+    log: silentLogger,
+    batchSize: 64,
+    flushIntervalMs: 20,
+  });
+  try {
+    const run = crypto.randomUUID();
+    const all = points(run, 100, Date.UTC(2026, 10, 1));
+    const bad = all[41];
+    influx.rejectLines((line) => line.endsWith(` ${bad.ts}`) ? "points beyond retention policy" : undefined);
+    const { rejected } = await series.write(all);
+    assert.equal(rejected.length, 1);
+    assert.deepEqual(rejected[0].point, bad);
+    assert.equal(rejected[0].status, 422);
+    assert.match(rejected[0].reason, /partial write: points beyond retention policy dropped=1/);
+    assert.match(rejected[0].line, new RegExp(` ${bad.ts}$`));
+    assert.equal(new Set(influx.lines).size, 99, "every other point is written");
+    assert.ok(!influx.lines.some((l) => l.endsWith(` ${bad.ts}`)));
+    const stats = series.stats();
+    assert.deepEqual({ ...stats, maxBuffered: 0 }, {
+      buffered: 0,
+      maxBuffered: 0,
+      confirmed: 99,
+      refused: 0,
+      rejected: 1,
+      dropped: 0,
+      refusing: false,
+    });
+    // halving a 64-line batch down to the one point takes 2 requests per level, not one per point
+    const writes = influx.requests.filter((r) => r.lines > 0); // not the empty write that proves access
+    assert.ok(writes.length <= 2 + 2 * 6, `${writes.length} requests`);
+    const status = await series.check();
+    assert.equal(status.state, "up", "a point InfluxDB refuses is no configuration problem");
+    assert.match(status.detail ?? "", /1 rejected for good/);
+    await series.flush();
+  } finally {
+    await series.close();
+    await influx.close();
+  }
+});
+
+Deno.test("influxSeries waits as long as a 503's Retry-After says, then delivers every point", async () => {
+  const influx = startFakeInflux(ACCEPTS);
+  const series = await openInfluxSeries({
+    url: influx.url,
+    ...ACCEPTS,
+    log: silentLogger,
+    batchSize: 10,
+    flushIntervalMs: 20,
+    retryDelayMs: { min: 10, max: 20 }, // so that only Retry-After can explain a longer wait
+  });
+  try {
+    influx.unavailable(2, 1);
+    const written = series.write(points(crypto.randomUUID(), 10, Date.UTC(2026, 10, 1)));
+    const writes = () => influx.requests.filter((r) => r.lines > 0); // not the empty write proving access
+    while (writes().length === 0) await new Promise((r) => setTimeout(r, 10));
+    const degraded = await series.check();
+    assert.equal(degraded.state, "degraded");
+    assert.match(degraded.error ?? "", /HTTP 503 service unavailable/);
+    assert.deepEqual(await written, { rejected: [] });
+    assert.deepEqual(writes().map((r) => r.status), [503, 503, 204]);
+    const [first, second, third] = writes().map((r) => r.at);
+    assert.ok(second - first >= 950, `retried after ${second - first} ms, not Retry-After's 1 s`);
+    assert.ok(third - second >= 950, `retried after ${third - second} ms, not Retry-After's 1 s`);
+    assert.equal(influx.lines.length, 10);
+    assert.equal(series.stats().confirmed, 10);
+    assert.equal((await series.check()).state, "up");
+  } finally {
+    await series.close();
+    await influx.close();
+  }
+});
+
+Deno.test("influxSeries rejects a batch whole when InfluxDB's partial write dropped every point of it", async () => {
+  const influx = startFakeInflux(ACCEPTS);
+  const series = await openInfluxSeries({
+    url: influx.url,
+    ...ACCEPTS,
+    log: silentLogger,
+    batchSize: 50,
+    flushIntervalMs: 20,
+  });
+  try {
+    const cutoff = Date.UTC(2026, 10, 1);
+    influx.rejectLines((line) =>
+      Number(line.slice(line.lastIndexOf(" ") + 1)) < cutoff ? "points beyond retention policy" : undefined
+    );
+    const run = crypto.randomUUID();
+    const { rejected } = await series.write([
+      ...points(run, 50, cutoff - 100_000), // one batch, all too old
+      ...points(run, 50, cutoff), // one batch, all fine
+    ]);
+    assert.equal(rejected.length, 50);
+    assert.ok(rejected.every((r) => r.status === 422 && /dropped=50/.test(r.reason)));
+    assert.equal(influx.lines.length, 50);
+    const writes = influx.requests.filter((r) => r.lines > 0);
+    assert.equal(writes.length, 2, "one request per batch: the refused one is not halved point by point");
+    assert.equal(series.stats().rejected, 50);
   } finally {
     await series.close();
     await influx.close();

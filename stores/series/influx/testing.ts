@@ -2,7 +2,8 @@
  * Test helpers: a private VictoriaMetrics (Debian's `victoria-metrics`, which accepts the InfluxDB 2
  * write API on `/api/v2/write`) on a spare port with its own data directory, which a test may stop and
  * start again; reading points back with `/api/v1/export`; and a fake InfluxDB 2 write endpoint that
- * refuses writes as a real one does for a wrong or revoked token, org or bucket.
+ * refuses writes as a real one does for a wrong or revoked token, org or bucket, a partial write (422)
+ * or while unavailable (503).
  * @module
  */
 import { freePort } from "../../../core/local_process.ts";
@@ -111,23 +112,45 @@ export interface FakeInflux {
   readonly lines: string[];
   /** Write requests answered with a refusal. */
   readonly refusals: number;
+  /** Every write request answered, in order: when (epoch ms), the HTTP status and its lines. */
+  readonly requests: { at: number; status: number; lines: number }[];
   /** Refuse every write from now on as InfluxDB does a revoked token (401), or accept them again. */
   revoke(revoked: boolean): void;
+  /**
+   * Refuse the lines `reasonFor` gives a reason for, as InfluxDB 2 does a partial write: the other lines
+   * of the request are written and it answers 422 naming the problem. `undefined` accepts every line.
+   */
+  rejectLines(reasonFor: ((line: string) => string | undefined) | undefined): void;
+  /** Answer the next `count` write requests with 503 and `Retry-After: retryAfterSeconds`. */
+  unavailable(count: number, retryAfterSeconds: number): void;
+  /** Answer 503 (no Retry-After) to every write request with a line `holds` matches; `undefined` stops. */
+  unavailableFor(holds: ((line: string) => boolean) | undefined): void;
   close(): Promise<void>;
 }
 
 /**
  * Starts a fake InfluxDB 2 on a spare 127.0.0.1 port that checks a write as InfluxDB 2 OSS does: the
  * token (401 "unauthorized access"), the org and the bucket (404), then the body (400 "writing
- * requires points" when empty); `/health` answers `pass`.
+ * requires points" when empty); `/health` answers `pass`. It can also be told to refuse some lines
+ * (422 partial write) or to be unavailable (503).
  */
 export function startFakeInflux(accepts: { token: string; org: string; bucket: string }): FakeInflux {
   const lines: string[] = [];
+  const requests: FakeInflux["requests"] = [];
   let refusals = 0;
   let revoked = false;
-  const refuse = (status: number, code: string, message: string) => {
-    refusals++;
-    return Response.json({ code, message }, { status });
+  let reasonFor: ((line: string) => string | undefined) | undefined;
+  let unavailable = { count: 0, retryAfterSeconds: 0 };
+  let holds: ((line: string) => boolean) | undefined;
+  const answer = (
+    status: number,
+    body: { code: string; message: string } | null,
+    count: number,
+    headers = {},
+  ) => {
+    requests.push({ at: Date.now(), status, lines: count });
+    if (status >= 400) refusals++;
+    return body ? Response.json(body, { status, headers }) : new Response(null, { status, headers });
   };
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
@@ -138,24 +161,59 @@ export function startFakeInflux(accepts: { token: string; org: string; bucket: s
     const body = req.headers.get("content-encoding") === "gzip"
       ? await new Response(req.body!.pipeThrough(new DecompressionStream("gzip"))).text()
       : await req.text();
+    const written = body.split("\n").filter((l) => l.trim());
     if (revoked || req.headers.get("authorization") !== `Token ${accepts.token}`) {
-      return refuse(401, "unauthorized", "unauthorized access");
+      return answer(401, { code: "unauthorized", message: "unauthorized access" }, written.length);
     }
     const org = url.searchParams.get("org");
-    if (org !== accepts.org) return refuse(404, "not found", `organization name "${org}" not found`);
+    if (org !== accepts.org) {
+      return answer(
+        404,
+        { code: "not found", message: `organization name "${org}" not found` },
+        written.length,
+      );
+    }
     const bucket = url.searchParams.get("bucket");
-    if (bucket !== accepts.bucket) return refuse(404, "not found", `bucket "${bucket}" not found`);
-    if (body.length === 0) return refuse(400, "invalid", "writing requires points");
-    lines.push(...body.split("\n").filter((l) => l.trim()));
-    return new Response(null, { status: 204 });
+    if (bucket !== accepts.bucket) {
+      return answer(404, { code: "not found", message: `bucket "${bucket}" not found` }, written.length);
+    }
+    if (body.length === 0) return answer(400, { code: "invalid", message: "writing requires points" }, 0);
+    if (unavailable.count > 0) {
+      unavailable.count--;
+      return answer(503, { code: "unavailable", message: "service unavailable" }, written.length, {
+        "Retry-After": String(unavailable.retryAfterSeconds),
+      });
+    }
+    if (holds && written.some(holds)) {
+      return answer(503, { code: "unavailable", message: "service unavailable" }, written.length);
+    }
+    const refused = new Map<string, string>();
+    for (const line of written) {
+      const reason = reasonFor?.(line);
+      if (reason === undefined) lines.push(line);
+      else refused.set(line, reason);
+    }
+    if (refused.size > 0) {
+      return answer(422, {
+        code: "unprocessable entity",
+        message:
+          `failure writing points to database: partial write: ${[...new Set(refused.values())].join(", ")} ` +
+          `dropped=${refused.size}`,
+      }, written.length);
+    }
+    return answer(204, null, written.length);
   });
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     lines,
+    requests,
     get refusals() {
       return refusals;
     },
     revoke: (value) => (revoked = value),
+    rejectLines: (fn) => (reasonFor = fn),
+    unavailable: (count, retryAfterSeconds) => (unavailable = { count, retryAfterSeconds }),
+    unavailableFor: (fn) => (holds = fn),
     close: () => server.shutdown(),
   };
 }
