@@ -129,11 +129,12 @@ export async function generateRecommendations(
 
 /** Summary of a pass over every site. */
 export interface PassSummary {
+  /** Sites the generator read (those that failed are only in `skipped`). */
   sites: number;
   created: number;
   updated: number;
   withdrawn: number;
-  /** Sites with too little data, or that failed, by id: why. */
+  /** Sites with too little data, or that failed (`failed: ...`), by id: why. */
   skipped: Record<string, string>;
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { insertMeter, insertSite } from "../actors/site/testing.ts";
 import type { Sql } from "../stores/postgres/client.ts";
 import { pgBackends, withTestDatabase } from "../stores/postgres/testing.ts";
-import { generateRecommendations, MIN_COVERED_HOURS } from "./generator.ts";
+import { generateForAllSites, generateRecommendations, MIN_COVERED_HOURS } from "./generator.ts";
 import { readSiteFacts } from "./site_facts.ts";
 import { craftedSite, fillMeterRollups } from "./testing.ts";
 
@@ -157,5 +157,24 @@ for (const backend of pgBackends()) {
       assert.deepEqual([run.created, run.updated, run.notFired, changes], [[], [], [], []]);
       assert.equal((await generated(sql, site)).length, 0);
       assert.equal(await generateRecommendations(sql, crypto.randomUUID()), undefined, "no such site");
+    }));
+
+  Deno.test(`generateForAllSites() goes on past a site that fails, and names it (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const broken = await craftedSite(sql, NOW);
+      await sql`update sites set timezone = 'Mars/Olympus_Mons' where id = ${broken.site}`;
+      const good = await craftedSite(sql, NOW);
+      const idle = await insertSite(sql);
+      await sql`update sites set active = false where id = ${idle}`;
+      const summary = await generateForAllSites(sql, { now: NOW });
+      assert.deepEqual({ ...summary, skipped: Object.keys(summary.skipped) }, {
+        sites: 1,
+        created: 4,
+        updated: 0,
+        withdrawn: 0,
+        skipped: [broken.site],
+      });
+      assert.match(summary.skipped[broken.site], /^failed: /);
+      assert.equal((await generated(sql, good.site)).length, 4);
     }));
 }

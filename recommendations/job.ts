@@ -31,7 +31,14 @@ export function startRecommendationJob(options: RecommendationJobOptions): () =>
     const started = performance.now();
     try {
       const summary = await generateForAllSites(sql, { signal: abort.signal });
-      log.info("recommendations: pass done", { ...summary, ms: Math.round(performance.now() - started) });
+      const { skipped, ...counts } = summary;
+      const failed = Object.entries(skipped).filter(([, why]) => why.startsWith("failed: "));
+      log.info("recommendations: pass done", {
+        ...counts,
+        skipped: Object.keys(skipped).length,
+        ms: Math.round(performance.now() - started),
+      });
+      if (failed.length > 0) log.warn("recommendations: sites failed", { sites: Object.fromEntries(failed) });
       options.onPass?.(summary);
     } catch (error) {
       log.error("recommendation pass failed; the next one retries", { error });
