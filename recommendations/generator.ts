@@ -68,7 +68,7 @@ export async function generateRecommendations(
 ): Promise<GenerateResult | undefined> {
   const now = options.now ?? Date.now();
   const days = options.days ?? WINDOW_DAYS;
-  const [site] = await sql<{ active: boolean }[]>`select active from sites where id = ${siteId}`;
+  const [site] = await sql`select 1 from sites where id = ${siteId}`;
   if (!site) return undefined;
   const generatedAt = new Date(now);
   const facts = await readSiteFacts(sql, siteId, { now, days });
@@ -93,11 +93,10 @@ export async function generateRecommendations(
   const prices = sitePrices(facts);
   const changes: RecommendationChange[] = [];
   await sql.begin(async (tx) => {
-    const existing = new Map(
-      (await generatedRecommendations(tx, siteId)).map((
-        r,
-      ) => [key(r.assetId as string | null, r.rule as string), r]),
-    );
+    const existing = new Map<string, Entity>();
+    for (const row of await generatedRecommendations(tx, siteId)) {
+      existing.set(key(row.assetId as string | null, row.rule as string), row);
+    }
     for (const rule of options.rules ?? RULES) {
       for (const outcome of rule.evaluate(facts, prices)) {
         const assetId = outcome.kind === "fires" ? outcome.finding.assetId : outcome.assetId;
@@ -108,7 +107,7 @@ export async function generateRecommendations(
         }
         if (outcome.kind === "fires") {
           const after = await upsertGenerated(tx, rowOf(rule, outcome.finding, facts, prices, generatedAt));
-          if (!after) continue; // decided by a user since this run read the rows
+          if (!after) continue; // inserted by a concurrent run and decided on since
           (before ? run.updated : run.created).push(ref(after));
           changes.push({ action: before ? "update" : "create", before, after });
           continue;
