@@ -26,6 +26,11 @@ interface GeneratedMetadata {
 
 const eur = (value: unknown) => `${formatNumber(value as number | null, 0)} EUR`;
 
+function carbon(kg: number): string {
+  if (kg === 0) return "no change";
+  return `${formatNumber(Math.abs(kg), 0)} kg ${kg > 0 ? "less" : "more"} a year`;
+}
+
 /** The figures of one recommendation, leaving out those it has none of. */
 function Figures({ r }: { r: Entity }) {
   const figures: [string, string][] = [];
@@ -35,9 +40,7 @@ function Figures({ r }: { r: Entity }) {
   if (r.paybackMonths !== null) {
     figures.push(["Payback", `${formatNumber(r.paybackMonths as number, 1)} months`]);
   }
-  if (r.carbonReductionKg !== null) {
-    figures.push(["CO₂", `${formatNumber(r.carbonReductionKg as number, 0)} kg less a year`]);
-  }
+  if (r.carbonReductionKg !== null) figures.push(["CO₂", carbon(r.carbonReductionKg as number)]);
   if (figures.length === 0) return null;
   return (
     <div class="small">
@@ -65,7 +68,13 @@ function Reason({ r, assetName }: { r: Entity; assetName?: string }) {
       {meta.inputs && (
         <details>
           <summary>Inputs</summary>
-          <code class="rule-inputs">{JSON.stringify(meta.inputs, null, 1)}</code>
+          <ul class="rule-inputs">
+            {Object.entries(meta.inputs).map(([name, value]) => (
+              <li key={name}>
+                <code>{name}</code> {JSON.stringify(value)}
+              </li>
+            ))}
+          </ul>
         </details>
       )}
     </div>
