@@ -15,6 +15,7 @@ import type { StoreStatus } from "../stores/status.ts";
 import { openPostgres, type PostgresStore } from "../stores/postgres/client.ts";
 import { migrate } from "../stores/postgres/migrate.ts";
 import { startRetention } from "../stores/postgres/retention.ts";
+import { startRecommendationJob } from "../recommendations/job.ts";
 import { openCache, openDocuments, openSeries } from "../stores/open.ts";
 import { isEmpty, populate } from "../population/run_all.ts";
 import { formatProgress } from "../population/progress.ts";
@@ -73,6 +74,12 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
     stack.push(() => Promise.resolve(stopSweeper()));
     // Old raw data and 1-minute rollups go after RETENTION_RAW_DAYS / RETENTION_1M_DAYS (0: kept)
     stack.push(startRetention({ sql: services.sql, log, policy: config.retention }));
+    // Recommendations from the measured data: 2 minutes after start, then every RECOMMENDATIONS_INTERVAL_MINUTES
+    stack.push(startRecommendationJob({
+      sql: services.sql,
+      log,
+      intervalMs: config.recommendations.intervalMinutes * 60_000,
+    }));
     // /api/ready answers from here on: until the actors listen it says what start-up is doing (503)
     if (options.seed !== false) {
       services.startup = "seeding the demo data (first start on an empty embedded database)";

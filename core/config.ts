@@ -72,6 +72,10 @@ export const ENV_SCHEMA = z.object({
   SHARDS: optional(positiveInt(64).pipe(z.number().max(4096, "must be at most 4096"))),
   RETENTION_RAW_DAYS: optional(retentionDays),
   RETENTION_1M_DAYS: optional(retentionDays),
+  RECOMMENDATIONS_INTERVAL_MINUTES: optional(
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number")
+      .min(0, "must be 0 (off) or more").max(10_080, "must be at most 10080 (a week)"),
+  ),
   LOG_LEVEL: optional(
     z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" }),
   )
@@ -111,6 +115,8 @@ export interface Config {
    * statuses and the ingestion log; `rollup1mDays` for 1-minute rollups. Coarser rollups are kept.
    */
   retention: { rawDays: number; rollup1mDays: number };
+  /** Minutes between passes of the recommendation generator over every site (0: no periodic pass). */
+  recommendations: { intervalMinutes: number };
 }
 
 /** A configuration variable that is malformed; its message names the variable and the problem. */
@@ -167,5 +173,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workers: e.WORKERS ?? 2,
     shards: e.SHARDS ?? 64,
     retention: { rawDays: e.RETENTION_RAW_DAYS ?? 0, rollup1mDays: e.RETENTION_1M_DAYS ?? 0 },
+    recommendations: { intervalMinutes: e.RECOMMENDATIONS_INTERVAL_MINUTES ?? 60 },
   };
 }

@@ -69,6 +69,10 @@ const BAD: Array<[Record<string, string>, RegExp]> = [
   [{ TCP_PORT: "70000" }, /^TCP_PORT: must be 0-65535/],
   [{ RETENTION_RAW_DAYS: "1" }, /^RETENTION_RAW_DAYS: must be 0 \(keep forever\) or at least 2/],
   [{ RETENTION_1M_DAYS: "2.5" }, /^RETENTION_1M_DAYS: must be a whole number/],
+  [
+    { RECOMMENDATIONS_INTERVAL_MINUTES: "-1" },
+    /^RECOMMENDATIONS_INTERVAL_MINUTES: must be 0 \(off\) or more/,
+  ],
 ];
 
 Deno.test("loadConfig() keeps data forever unless a retention is set", () => {
@@ -76,6 +80,16 @@ Deno.test("loadConfig() keeps data forever unless a retention is set", () => {
   assert.deepEqual(loadConfig({ RETENTION_RAW_DAYS: "90", RETENTION_1M_DAYS: "30" }).retention, {
     rawDays: 90,
     rollup1mDays: 30,
+  });
+});
+
+Deno.test("loadConfig() generates recommendations hourly unless told otherwise; 0 turns it off", () => {
+  assert.deepEqual(loadConfig({}).recommendations, { intervalMinutes: 60 });
+  assert.deepEqual(loadConfig({ RECOMMENDATIONS_INTERVAL_MINUTES: "0" }).recommendations, {
+    intervalMinutes: 0,
+  });
+  assert.deepEqual(loadConfig({ RECOMMENDATIONS_INTERVAL_MINUTES: "15" }).recommendations, {
+    intervalMinutes: 15,
   });
 });
 

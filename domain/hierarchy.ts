@@ -273,6 +273,9 @@ export const Recommendation = z.object({
   paybackMonths: z.number().nullable(),
   carbonReductionKg: z.number().nullable(),
   metadata: JsonObject,
+  rule: z.string().nullable().describe(
+    "The generator's rule that wrote it (its inputs are in metadata); null: written by a user or the seed",
+  ),
   ...audited,
 }).meta({ id: "Recommendation" });
 

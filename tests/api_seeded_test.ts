@@ -64,5 +64,18 @@ Deno.test("the API serves the seeded demo data within its declared schemas", asy
       const event = (await get("/api/events")).items[0];
       await get(`/api/events/${event.id}`);
     });
+    await t.step("recommendations generated from the seeded day of every site", async () => {
+      let created = 0;
+      for (const site of (await get("/api/sites")).items) {
+        const run = await api.json<{ reason: string | null; created: unknown[] }>(
+          "POST",
+          `/api/sites/${site.id}/recommendations/generate`,
+          { as: "operator" },
+        );
+        assert.equal(run.reason, null, "a seeded day is enough data");
+        created += run.created.length;
+      }
+      assert.ok(created > 0, "the seeded data makes some rule fire");
+    });
   });
 });

@@ -20,9 +20,11 @@ import {
 } from "../../../components/ui.tsx";
 import { Uuid } from "../../../domain/common.ts";
 import type { SiteDashboard } from "../../../domain/live.ts";
-import { type Entity, getRow, listRows } from "../../../stores/postgres/repos/crud.ts";
+import { type Entity, getRow } from "../../../stores/postgres/repos/crud.ts";
 import { siteChildren } from "../../../stores/postgres/repos/hierarchy.ts";
 import { latestMeasuredValues, listMeasurements } from "../../../stores/postgres/repos/measurements.ts";
+import { siteRecommendations } from "../../../stores/postgres/repos/recommendations.ts";
+import { RecommendationList } from "../../../components/recommendation_list.tsx";
 import TimeSeriesChart from "../../../islands/TimeSeriesChart.tsx";
 
 const DAY = 86_400_000;
@@ -54,7 +56,7 @@ interface SiteData {
   dashboard: SiteDashboard | undefined;
   latest: Loaded<{ values: Latest[]; live: boolean }>;
   meter?: { row: Entity; points: Loaded<[number, number][]> };
-  recommendations: Entity[];
+  recommendations: Loaded<Entity[]>;
   now: number;
 }
 
@@ -94,12 +96,7 @@ export const handler = define.handlers<SiteData>({
       getRow(sql, { table: "portfolios", orderBy: "created_at" }, site.portfolioId as string).catch(() =>
         undefined
       ),
-      listRows(sql, { table: "recommendations", orderBy: "created_at" }, {
-        equals: { site_id: id },
-        limit: 10,
-        offset: 0,
-      })
-        .then((r) => r.items, () => []),
+      load(services, "recommendations", () => siteRecommendations(sql, id)),
     ]);
     const meters = children.ok ? children.value.meters : [];
     const chosen = meters.find((m) => m.id === ctx.url.searchParams.get("meter")) ?? meters[0];
@@ -352,6 +349,29 @@ function Connections({ data }: { data: SiteData }) {
   );
 }
 
+/** What to do at the site: generated from its measured data hourly, or entered by users. */
+function Recommendations({ data }: { data: SiteData }) {
+  const assets = new Map(
+    (data.children.ok ? data.children.value.assets : []).map((a) => [a.id as string, a.name as string]),
+  );
+  return (
+    <section class="card" id="recommendations">
+      <div class="card-head">
+        <div>
+          <h2>Recommendations</h2>
+          <p class="muted small">
+            Open ones first. Generated ones come from named rules over the last 30 days of this site's
+            measured data, each with its reason and the figures it used.
+          </p>
+        </div>
+      </div>
+      {data.recommendations.ok
+        ? <RecommendationList items={data.recommendations.value} assets={assets} />
+        : <ErrorState title="Recommendations could not be read" message={data.recommendations.error} />}
+    </section>
+  );
+}
+
 /** One site. */
 export default function SitePage({ data }: PageProps<SiteData, State>) {
   const { site } = data;
@@ -390,21 +410,7 @@ export default function SitePage({ data }: PageProps<SiteData, State>) {
       <MeterChart data={data} />
       <Equipment data={data} />
       <Connections data={data} />
-      {data.recommendations.length > 0 && (
-        <section class="card">
-          <div class="card-head">
-            <h2>Recommendations</h2>
-          </div>
-          <ul class="plain-list">
-            {data.recommendations.map((r) => (
-              <li key={r.id as string}>
-                <strong>{r.title as string}</strong> <Badge tone="info">{humanize(String(r.priority))}</Badge>
-                <div class="muted small">{r.description as string}</div>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <Recommendations data={data} />
     </>
   );
 }

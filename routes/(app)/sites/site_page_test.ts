@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { build } from "fresh";
 import { type ApiHarness, withApi } from "../../../api/testing.ts";
 import type { Role } from "../../../domain/user.ts";
+import { insertSite } from "../../../actors/site/testing.ts";
+import { generateRecommendations } from "../../../recommendations/generator.ts";
+import { craftedSite } from "../../../recommendations/testing.ts";
 
 async function html(api: ApiHarness, path: string, role: Role, status = 200): Promise<string> {
   const res = await api.handler(
@@ -51,5 +54,45 @@ Deno.test("/sites/:id shows the connections between the site's assets, for every
         /No connections between this site(&#39;|'|&#x27;)s assets/,
       );
     }
+  });
+});
+
+/** The recommendations section of a site page. */
+function recommendations(page: string): string {
+  const match = /<section class="card" id="recommendations">[\s\S]*?<\/section>/.exec(page);
+  assert.ok(match, "a recommendations section");
+  return match[0];
+}
+
+Deno.test("/sites/:id lists generated recommendations with their figures and reason, and users' ones", async () => {
+  await build();
+  await withApi("embedded", async (api) => {
+    const { sql } = api.db;
+    const { site, charger } = await craftedSite(sql, Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    await generateRecommendations(sql, site);
+    await sql`update assets set name = 'Depot chargers' where id = ${charger}`;
+    await sql`insert into recommendations (site_id, title, recommendation_type, status, estimated_savings_eur)
+      values (${site}, 'Insulate the <cold> store', 'efficiency', 'accepted', 1200)`;
+    for (const role of ["viewer", "operator"] as const) {
+      const section = recommendations(await html(api, `/sites/${site}`, role));
+      const items = section.split(/<li\s+data-recommendation=/).slice(1); // each with its nested inputs list
+      assert.equal(items.length, 5, role);
+      const peak = items.find((i) => i.includes("grid_capacity_peak"));
+      assert.ok(peak, "the generated demand response recommendation");
+      assert.match(peak, /Keep grid import below 378 kW at peak times/);
+      assert.match(peak, /Saves <strong>2,640 EUR a year<\/strong>/);
+      assert.match(peak, /Investment <strong>10,000 EUR<\/strong>[\s\S]*ROI <strong>26.4 %<\/strong>/);
+      assert.match(peak, /Payback <strong>45.5 months<\/strong>/);
+      assert.match(peak, /Why: Grid import reached 400 kW in the hour from/);
+      assert.match(peak, /<code>importCapacityKw<\/code> 420/, "the inputs the rule used");
+      assert.match(peak, /CO₂ <strong>no change<\/strong>/);
+      const shift = items.find((i) => i.includes("peak_load_shift"));
+      assert.match(shift!, /asset Depot chargers/);
+      const user = items.at(-1)!;
+      assert.match(user, /Insulate the &lt;cold(>|&gt;) store[\s\S]*Accepted[\s\S]*Entered by a user/);
+      assert.doesNotMatch(section, /<cold>/);
+    }
+    const bare = await insertSite(sql);
+    assert.match(recommendations(await html(api, `/sites/${bare}`, "viewer")), /No recommendations yet/);
   });
 });
