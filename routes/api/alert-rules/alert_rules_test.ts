@@ -272,14 +272,9 @@ for (const backend of pgBackends()) {
         assert.deepEqual(calls, [], "a refused write tells no actor");
         const kept = await api.json("GET", `/api/alert-rules/${r.id}`, { as: "viewer" });
         assert.deepEqual([kept.entityKind, kept.entityId, kept.metric], ["plant", f.plant, "power_mw"]);
-        // the rule of a deleted plant can still be disabled or deleted
+        // the rules of a deleted plant go with it (migration 0180)
         await api.db.sql`delete from plants where id = ${f.plant}`;
-        const off = await api.json("PATCH", `/api/alert-rules/${r.id}`, {
-          as: "operator",
-          body: { enabled: false },
-        });
-        assert.equal(off.enabled, false);
-        await api.json("DELETE", `/api/alert-rules/${r.id}`, { as: "operator", status: 204 });
+        await api.problem("GET", `/api/alert-rules/${r.id}`, 404, { as: "viewer" });
       });
       await t.step("an unknown id is a 404 for every item method", async () => {
         const path = `/api/alert-rules/${crypto.randomUUID()}`;
@@ -288,6 +283,40 @@ for (const backend of pgBackends()) {
         await api.problem("PATCH", path, 404, { as: "operator", body: { enabled: false } });
         await api.problem("DELETE", path, 404, { as: "operator" });
       });
+    });
+  });
+}
+
+for (const backend of pgBackends()) {
+  Deno.test(`/api/alert-rules: deleting an entity deletes its rules, whatever deletes it (${backend})`, async () => {
+    await withApi(backend, async (api) => {
+      const f = await fleet(api);
+      const otherMeter = await insertMeter(api.db.sql, f.site);
+      const create = async (fields: Record<string, unknown>) =>
+        (await api.json("POST", "/api/alert-rules", { as: "operator", status: 201, body: rule(fields) }))
+          .id as string;
+      const plantRule = await create({ entityId: f.plant });
+      const venRule = await create({ entityKind: "ven", entityId: f.ven, metric: "used_power_kw" });
+      const meterRule = await create({ entityKind: "meter", entityId: f.meter, metric: "power" });
+      const siteMeterRule = await create({ entityKind: "meter", entityId: otherMeter, metric: "voltage" });
+      const everyPlant = await create({ name: "Every plant" });
+      const exists = async (id: string) =>
+        (await api.request("GET", `/api/alert-rules/${id}`, { as: "viewer" })).status;
+
+      await api.json("DELETE", `/api/plants/${f.plant}`, { as: "operator", status: 204 });
+      assert.equal(await exists(plantRule), 404, "the API's delete of a plant");
+      const meterCalls = await told(
+        api,
+        () => api.json("DELETE", `/api/meters/${f.meter}`, { as: "operator", status: 204 }),
+      );
+      assert.equal(await exists(meterRule), 404, "the API's delete of a meter");
+      assert.deepEqual(meterCalls, [{ op: "upsert", kind: "site", id: f.site }], "its site's actor reloads");
+      await api.json("DELETE", `/api/sites/${f.site}`, { as: "operator", status: 204 });
+      assert.equal(await exists(siteMeterRule), 404, "a site's delete, cascading to its meters");
+      await api.db.sql`delete from vens where id = ${f.ven}`;
+      assert.equal(await exists(venRule), 404, "a delete in SQL");
+      const left = await api.json<{ items: { id: string }[] }>("GET", "/api/alert-rules", { as: "viewer" });
+      assert.deepEqual(left.items.map((r) => r.id), [everyPlant], "a rule for every plant stays");
     });
   });
 }
