@@ -21,6 +21,7 @@ import { RollupRepairer } from "./rollup_repair.ts";
 import { SeriesOutbox } from "./series_outbox.ts";
 import { Figures, renderMetrics } from "./runtime_metrics.ts";
 import { Reconciler } from "./reconciler.ts";
+import { Reconfigurer } from "./reconfigurer.ts";
 import { drainStrandedShards } from "./stranded.ts";
 import { shardLayouts } from "../stores/postgres/repos/settings.ts";
 import { parseTopic, type TopicRoute } from "../domain/telemetry.ts";
@@ -30,6 +31,11 @@ import { SubscriptionRecord } from "./subscription_record.ts";
 export interface ActorRuntime extends Runtime {
   /** Resolves once every shard is assigned and subscribed. */
   ready(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once every `reconfigure(kind)` called so far is in effect in the actors (`reconfigure`
+   * returns when the change is ordered; reconfigurer.ts runs it).
+   */
+  reconfigured(kind: ActorKind): Promise<void>;
   /** Fault injection for tests. */
   readonly faults: { crashWorker(worker: number, how?: "error" | "terminate"): void };
 }
@@ -89,6 +95,7 @@ export class RuntimeCore implements ActorRuntime {
   #supervisor: Supervisor;
   #catchAll?: CatchAll;
   #reconciler: Reconciler;
+  #reconfigurer: Reconfigurer;
   #sampler?: ReturnType<typeof setInterval>;
   /** Actors whose shard session is subscribed: the catch-all treats them as known. */
   #subscribed = new Set<string>();
@@ -180,6 +187,10 @@ export class RuntimeCore implements ActorRuntime {
       upsert: (kind, id) => this.upsert(kind, id),
       remove: (kind, id) => this.remove(kind, id),
     });
+    this.#reconfigurer = new Reconfigurer({
+      pass: (kind, signal) => this.#reconfigureAll(kind, signal),
+      log: log.child({ component: "reconfigure" }),
+    });
     this.faults = { crashWorker: (n, how) => this.#supervisor.crash(n, how) };
   }
 
@@ -218,10 +229,20 @@ export class RuntimeCore implements ActorRuntime {
     await this.#place(spec);
   }
 
-  async reconfigure(kind: ActorKind): Promise<void> {
-    if (!KINDS[kind]) return;
+  /** Orders the reconfiguration of every actor of `kind` and returns; it runs in the background. */
+  reconfigure(kind: ActorKind): Promise<void> {
+    if (KINDS[kind]) this.#reconfigurer.order(kind);
+    return Promise.resolve();
+  }
+
+  reconfigured(kind: ActorKind): Promise<void> {
+    return this.#reconfigurer.settled(kind);
+  }
+
+  /** One pass of `reconfigure(kind)`: every actor of the kind loaded again, a batch at a time. */
+  async #reconfigureAll(kind: ActorKind, signal: AbortSignal): Promise<void> {
     const ids = this.#registry.all(kind).map((entry) => entry.id);
-    for (let i = 0; i < ids.length; i += RECONFIGURE_BATCH) {
+    for (let i = 0; i < ids.length && !signal.aborted; i += RECONFIGURE_BATCH) {
       const batch = ids.slice(i, i + RECONFIGURE_BATCH);
       const specs = await loadSpecs(this.#p.services.sql, kind, batch);
       for (const spec of specs) await this.#place(spec);
@@ -299,6 +320,7 @@ export class RuntimeCore implements ActorRuntime {
       this.#state,
       this.#p.services.series?.stats(),
       this.#outbox?.stats(),
+      this.#reconfigurer.stats(),
     );
   }
 
@@ -307,18 +329,26 @@ export class RuntimeCore implements ActorRuntime {
     const { workers, shards } = this.#p;
     const ready = this.#readyShards.size;
     const running = this.#state === "running";
+    const reconfiguring = this.#reconfigurer.stats();
+    const failing = Object.entries(reconfiguring.failing).map(([kind, error]) =>
+      `reconfiguring every ${kind} actor failed (retrying): ${error}`
+    );
     return {
       store: "runtime",
       backend: `${s.workersAlive}/${workers} workers, ${shards} shards`,
-      // a worker restarting (within its restart intensity) leaves its shards' messages waiting: degraded
-      state: running && s.workersAlive === workers && ready === shards
+      // a worker restarting (within its restart intensity) leaves its shards' messages waiting: degraded;
+      // so does a change to every actor of a kind that keeps failing to reach them
+      state: running && s.workersAlive === workers && ready === shards && failing.length === 0
         ? "up"
         : running || this.#state === "starting"
         ? "degraded"
         : "down",
       required: true,
-      error: this.#failure,
-      detail: `${s.actors} actors, ${ready}/${shards} shards subscribed, ${s.pendingAcks} pending acks`,
+      error: this.#failure ?? (failing.join("; ") || undefined),
+      detail: `${s.actors} actors, ${ready}/${shards} shards subscribed, ${s.pendingAcks} pending acks` +
+        (reconfiguring.pending.length > 0
+          ? `, reconfiguring every ${reconfiguring.pending.join(", ")} actor`
+          : ""),
     };
   }
 
@@ -344,6 +374,7 @@ export class RuntimeCore implements ActorRuntime {
     await this.#stranded;
     clearInterval(this.#sampler);
     await this.#reconciler.stop();
+    await this.#reconfigurer.stop();
     await this.#catchAll?.close();
     await this.#supervisor.stop();
     await this.#record.close();

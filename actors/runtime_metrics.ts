@@ -7,12 +7,14 @@ import type { CatchAll } from "./catch_all.ts";
 import type { Batch } from "./protocol.ts";
 import { MetricsText } from "./metrics.ts";
 import type { ActorRegistry } from "./registry.ts";
-import type { RuntimeStats } from "./runtime.ts";
+import type { ActorKind, RuntimeStats } from "./runtime.ts";
 import type { Supervisor } from "./supervisor.ts";
 import type { Writer } from "./writer.ts";
 import type { RollupRepairer } from "./rollup_repair.ts";
 import type { SeriesStats } from "../stores/series/series.ts";
 import type { SeriesOutboxStats } from "./series_outbox.ts";
+import type { ReconfigurerStats } from "./reconfigurer.ts";
+import { KINDS } from "./kinds.ts";
 
 /** Renders the runtime's metrics. */
 export function renderMetrics(
@@ -25,6 +27,7 @@ export function renderMetrics(
   state: RuntimeStats["state"],
   series: SeriesStats | undefined,
   outbox: SeriesOutboxStats | undefined,
+  reconfigure: ReconfigurerStats,
 ): string {
   const hosts = supervisor.workers();
   const running = hosts.filter((h) => h.state === "running" && h.stats);
@@ -162,6 +165,31 @@ export function renderMetrics(
     .family("gridpulse_rollup_recompute_failures_total", "counter", "Failed rollup repair transactions", [[
       {},
       r.failures,
+    ]])
+    .family(
+      "gridpulse_reconfigure_pending",
+      "gauge",
+      "1 while a change to every actor of the kind (an alert rule for all) is not yet in effect in all of them",
+      Object.keys(KINDS).map((kind) => [{ kind }, reconfigure.pending.includes(kind as ActorKind) ? 1 : 0]),
+    )
+    .family(
+      "gridpulse_reconfigure_failing",
+      "gauge",
+      "1 while the last pass reconfiguring every actor of the kind failed (it is retried)",
+      Object.keys(KINDS).map((kind) => [{ kind }, reconfigure.failing[kind as ActorKind] ? 1 : 0]),
+    )
+    .family(
+      "gridpulse_reconfigure_passes_total",
+      "counter",
+      "Passes that reconfigured every actor of a kind",
+      [[
+        {},
+        reconfigure.passes,
+      ]],
+    )
+    .family("gridpulse_reconfigure_failures_total", "counter", "Failed reconfiguration passes (retried)", [[
+      {},
+      reconfigure.failures,
     ]]);
   seriesFamilies(text, series, outbox)
     .histogram("gridpulse_write_batch_messages", "Messages per group commit", w.commitSize)

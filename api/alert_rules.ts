@@ -1,6 +1,7 @@
 /**
  * What `/api/alert-rules` needs beyond a plain table resource: the check of a rule's entity (the column
- * is polymorphic, so no foreign key guards it), and which actors a committed change reconfigures.
+ * is polymorphic, so no foreign key guards it; migration 0180's triggers delete an entity's rules with
+ * it), and which actors a committed change reconfigures.
  *
  * A rule reaches the actors that judge it: a plant's or VEN's own actor, the site actor of a meter, or,
  * with no `entityId`, every actor of that kind (`runtime.reconfigure`). The reconfigured actors load the
@@ -15,7 +16,7 @@ import { ValidationError } from "../core/errors.ts";
 import type { Services } from "../core/services.ts";
 import { metricProblem, type RuleEntityKind } from "../domain/alert_rule.ts";
 import type { ActorKind } from "../actors/runtime.ts";
-import type { Sql, Tx } from "../stores/postgres/client.ts";
+import type { Tx } from "../stores/postgres/client.ts";
 import type { Entity } from "../stores/postgres/repos/crud.ts";
 import { reconfigureKind, tellRuntime } from "./runtime.ts";
 
@@ -24,10 +25,14 @@ const ACTOR_KINDS: Record<RuleEntityKind, ActorKind> = { plant: "plant", ven: "v
 
 /**
  * Refuses a rule whose metric its kind never reports (400 on `metric`) or whose entity does not exist
- * (422 on `entityId`, as a missing foreign key is). An update is judged on what it changes: a rule whose
- * plant was deleted can still be renamed, disabled or deleted.
+ * (422 on `entityId`, as a missing foreign key is). An update is judged on what it changes.
+ *
+ * Runs in the transaction that writes the rule, and locks the entity it found (`for key share`): a
+ * delete of the entity waits for the rule's commit, and then deletes the rule with the entity (migration
+ * 0180's triggers); a delete that came first makes this find nothing once it commits. Either way no rule
+ * is left naming an entity that is gone.
  */
-export async function checkAlertRule(sql: Sql | Tx, row: Entity, before?: Entity): Promise<void> {
+export async function checkAlertRule(tx: Tx, row: Entity, before?: Entity): Promise<void> {
   const kind = row.entityKind as RuleEntityKind;
   const sameKind = before?.entityKind === kind;
   if (!sameKind || before?.metric !== row.metric) {
@@ -38,7 +43,7 @@ export async function checkAlertRule(sql: Sql | Tx, row: Entity, before?: Entity
   }
   const entityId = row.entityId as string | null | undefined;
   if (!entityId || (sameKind && before?.entityId === entityId)) return;
-  const [found] = await sql`select 1 from ${sql(TABLES[kind])} where id = ${entityId}`;
+  const [found] = await tx`select 1 from ${tx(TABLES[kind])} where id = ${entityId} for key share`;
   if (found) return;
   throw new HttpError(422, `No ${kind} with id ${entityId}: entityId must name an existing ${kind}`, {
     extra: { errors: [{ field: "entityId", message: `refers to no existing ${kind}` }] },

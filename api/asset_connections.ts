@@ -15,10 +15,14 @@ import type { Entity, Fragment } from "../stores/postgres/repos/crud.ts";
 
 /**
  * Refuses a connection of an asset to itself, one naming an asset that does not exist (as a missing
- * foreign key is) and one between assets of two sites, each with a 422 naming the field. An update is judged on what it
- * changes: a connection whose assets it keeps is not checked again.
+ * foreign key is) and one between assets of two sites, each with a 422 naming the field. An update is
+ * judged on what it changes: a connection whose assets it keeps is not checked again.
+ *
+ * Runs in the transaction that writes the connection, and locks both assets (`for share`) until its
+ * commit: neither can be deleted or moved to another site between this check and the write. A delete or
+ * move that came first makes the check wait for it and judge what it left.
  */
-export async function checkAssetConnection(sql: Sql | Tx, row: Entity, before?: Entity): Promise<void> {
+export async function checkAssetConnection(tx: Tx, row: Entity, before?: Entity): Promise<void> {
   const from = row.fromAssetId as string;
   const to = row.toAssetId as string;
   if (before && before.fromAssetId === from && before.toAssetId === to) return;
@@ -28,8 +32,8 @@ export async function checkAssetConnection(sql: Sql | Tx, row: Entity, before?: 
       extra: { errors: [{ field: "toAssetId", message: "must name another asset than fromAssetId" }] },
     });
   }
-  const rows = await sql<{ id: string; site_id: string }[]>`
-    select id, site_id from assets where id in (${from}, ${to})`;
+  const rows = await tx<{ id: string; site_id: string }[]>`
+    select id, site_id from assets where id in (${from}, ${to}) order by id for share`;
   const siteOf = new Map(rows.map((r) => [r.id, r.site_id]));
   const missing = (["fromAssetId", "toAssetId"] as const).filter((field) =>
     !siteOf.has(row[field] as string)
@@ -60,9 +64,9 @@ export function connectionsOfSite(sql: Sql, siteId: unknown): Fragment {
  * Refuses to move an asset that has connections to another site (409): its connections would then join
  * two sites. Delete the connections first.
  */
-export async function checkAssetMove(sql: Sql | Tx, row: Entity, before?: Entity): Promise<void> {
+export async function checkAssetMove(tx: Tx, row: Entity, before?: Entity): Promise<void> {
   if (!before || before.siteId === row.siteId) return;
-  const [{ n }] = await sql<{ n: number }[]>`
+  const [{ n }] = await tx<{ n: number }[]>`
     select count(*)::int as n from asset_connections where from_asset_id = ${row.id as string}
       or to_asset_id = ${row.id as string}`;
   if (n === 0) return;

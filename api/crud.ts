@@ -68,10 +68,12 @@ export interface ResourceSpec {
   actor?: ActorLink;
   /**
    * Checks a row before it is committed against what the schemas cannot see: other tables, and for an
-   * update the fields it keeps. Create passes the body; an update the row after it, inside its
-   * transaction (a throw rolls it back).
+   * update the fields it keeps. Create passes the body, before its insert; an update the row after it.
+   * Both run inside the write's transaction (a throw rolls it back), so a check that locks the rows it
+   * relies on (`for key share` against their delete, `for share` against any change) keeps them as it
+   * saw them until the commit.
    */
-  check?(sql: Sql | Tx, row: Entity, before?: Entity): Promise<void>;
+  check?(tx: Tx, row: Entity, before?: Entity): Promise<void>;
   /** Tells the actor runtime about a committed change when an `actor` link cannot name the actors. */
   tell?(services: Services, change: { before?: Entity; after?: Entity }): Promise<void>;
   /** Extra reads for `GET` on an item (e.g. `?include=`): the query and how to apply it. */
@@ -152,8 +154,7 @@ function createOperation({ spec, name, tags, writeAccess }: Shared): Operation {
     status: 201,
     problems: [409, 422],
   }, async ({ services, user, body }) => {
-    await spec.check?.(services.sql, body as Entity);
-    const row = await insertRow(services.sql, spec.table, body as Entity);
+    const row = await insertRow(services.sql, spec.table, body as Entity, spec.check);
     await afterWrite(services, spec, "create", { after: row }, user);
     return row;
   });

@@ -50,7 +50,9 @@ const ruleFields = {
   name: name(),
   entityKind: z.enum(RULE_ENTITY_KINDS),
   entityId: Uuid.nullable().optional().describe(
-    "An existing plant, VEN or meter of entityKind; null or absent: every entity of the kind",
+    "An existing plant, VEN or meter of entityKind (the rule is deleted with it); null or absent: every " +
+      "entity of the kind, in effect once their actors are reconfigured in the background, seconds after " +
+      "the answer (gridpulse_reconfigure_pending on /metrics)",
   ),
   metric: z.string().trim().min(1, { message: "must not be empty", abort: true }).regex(
     METRIC,

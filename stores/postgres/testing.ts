@@ -21,7 +21,7 @@ import postgres from "postgres";
 import { tmpdir } from "node:os";
 import { loadConfig } from "../../core/config.ts";
 import { silentLogger } from "../../core/log.ts";
-import { clientOptions, openPostgres, type PostgresStore, type Sql } from "./client.ts";
+import { clientOptions, openPostgres, type PostgresStore, type Sql, type Tx } from "./client.ts";
 import { loadMigrations, migrate } from "./migrate.ts";
 
 /** Which PostgreSQL a test runs on. */
@@ -105,6 +105,66 @@ export async function withTestDatabase<T>(
     return await fn(db);
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * Other connections to an external test database (`db.url`), for tests of concurrent writers: the app's
+ * pool is busy with the request under test, these hold the competing transactions. Close with `end()`.
+ */
+export function otherConnections(db: TestDatabase, max = 3): Sql {
+  if (db.backend !== "external") throw new Error("The embedded database accepts one connection");
+  return postgres(db.url, clientOptions(max)) as unknown as Sql;
+}
+
+/** A transaction held open on its own connection until the test commits or rolls it back. */
+export interface HeldTransaction {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+/** Runs `statements` in a transaction of `sql` and keeps it open (its locks held) until told. */
+export async function holdTransaction(
+  sql: Sql,
+  statements: (tx: Tx) => Promise<unknown>,
+): Promise<HeldTransaction> {
+  const rollback = new Error("rolled back by the test");
+  let decide!: (commit: boolean) => void;
+  const decided = new Promise<boolean>((resolve) => (decide = resolve));
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  const done = sql.begin(async (tx) => {
+    await statements(tx);
+    held();
+    if (!(await decided)) throw rollback;
+  }).then(() => {}, (error) => {
+    if (error !== rollback) throw error;
+  });
+  await Promise.race([holding, done]);
+  return {
+    commit: () => (decide(true), done),
+    rollback: () => (decide(false), done),
+  };
+}
+
+/**
+ * Waits until at least `count` sessions of the database wait for a lock (`pg_stat_activity`), i.e. the
+ * statements under test are blocked by a held transaction; throws with `what` after `timeoutMs`.
+ */
+export async function waitForLockWaiters(
+  sql: Sql,
+  count: number,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`;
+    if (n >= count) return;
+    if (Date.now() > deadline) throw new Error(`No ${count} lock waiters after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -27,13 +27,15 @@ Deno.test("/alert-rules lists rules for every role, with write controls for oper
   await withApi("embedded", async (api) => {
     const { sql } = api.db;
     const plant = await insertPlant(sql, { name: "Alpine Hydro" });
-    const gone = await insertPlant(sql, { name: "Old Peaker" });
+    const peaker = await insertPlant(sql, { name: "Old Peaker" });
+    const gone = await insertPlant(sql, { name: "Sold Plant" });
     await insertVen(sql, { name: "ven-depot" });
     await sql`insert into alert_rules (name, entity_kind, entity_id, metric, comparator, threshold, duration_s, severity, enabled)
       values ('Alpine above licence', 'plant', ${plant}, 'power_mw', 'above', 64, 60, 'critical', true),
              ('Any VEN overloaded', 'ven', null, 'used_power_kw', 'above', 1600, 0, 'warning', true),
-             ('Peaker rule', 'plant', ${gone}, 'power_mw', 'below', -5, 0, 'info', false)`;
-    await sql`delete from plants where id = ${gone}`;
+             ('Peaker rule', 'plant', ${peaker}, 'power_mw', 'below', -5, 0, 'info', false),
+             ('Sold plant rule', 'plant', ${gone}, 'power_mw', 'above', 1, 0, 'info', true)`;
+    await sql`delete from plants where id = ${gone}`; // its rule goes with it (migration 0180)
 
     const viewer = await html(api, "/alert-rules", "viewer");
     assert.match(viewer, /<title>Alert rules · GridPulse<\/title>/);
@@ -47,9 +49,10 @@ Deno.test("/alert-rules lists rules for every role, with write controls for oper
     const anyVen = row(viewer, "Any VEN overloaded");
     assert.match(anyVen, /Every VEN/);
     assert.match(anyVen, /above 1,600(\.00)? at once/);
-    const peaker = row(viewer, "Peaker rule");
-    assert.match(peaker, /\(deleted\)/);
-    assert.match(peaker, /Disabled/);
+    const peakerRow = row(viewer, "Peaker rule");
+    assert.match(peakerRow, new RegExp(`<a href="/plants/${peaker}">Old Peaker</a>`));
+    assert.match(peakerRow, /Disabled/);
+    assert.doesNotMatch(viewer, /Sold plant rule/, "a deleted plant's rule is not listed");
     assert.doesNotMatch(
       viewer,
       /New rule|>Disable<|>Enable<|>Delete<|\/api\/alert-rules/,

@@ -87,14 +87,17 @@ function Filters({ filter }: { filter: Filter }) {
   );
 }
 
-/** What a rule applies to: its entity's name, every one of the kind, or an entity that is gone. */
+/**
+ * What a rule applies to: its entity's name, or every one of the kind. A rule is deleted with its entity
+ * (migration 0180), so an id without a name is one whose name could not be read: shown by its id.
+ */
 function AppliesTo({ rule, names }: { rule: Entity; names: Record<string, string> }) {
   const kind = rule.entityKind as RuleEntityKind;
   const [one, every] = KIND_NAMES[kind];
   const id = rule.entityId as string | null;
   if (id === null) return <>{every}</>;
   const name = names[id];
-  if (!name) return <span class="muted">{one} {id.slice(0, 8)} (deleted)</span>;
+  if (!name) return <span class="muted">{one} {id.slice(0, 8)}</span>;
   return kind === "plant" ? <a href={`/plants/${id}`}>{name}</a> : <>{one} {name}</>;
 }
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { pgBackends } from "../../../stores/postgres/testing.ts";
+import {
+  holdTransaction,
+  otherConnections,
+  pgBackends,
+  waitForLockWaiters,
+} from "../../../stores/postgres/testing.ts";
 import { type ApiHarness, withApi } from "../../../api/testing.ts";
 import { insertPlant } from "../../../actors/testing.ts";
 import { insertVen } from "../../../actors/ven/testing.ts";
@@ -272,14 +277,9 @@ for (const backend of pgBackends()) {
         assert.deepEqual(calls, [], "a refused write tells no actor");
         const kept = await api.json("GET", `/api/alert-rules/${r.id}`, { as: "viewer" });
         assert.deepEqual([kept.entityKind, kept.entityId, kept.metric], ["plant", f.plant, "power_mw"]);
-        // the rule of a deleted plant can still be disabled or deleted
+        // the rules of a deleted plant go with it (migration 0180)
         await api.db.sql`delete from plants where id = ${f.plant}`;
-        const off = await api.json("PATCH", `/api/alert-rules/${r.id}`, {
-          as: "operator",
-          body: { enabled: false },
-        });
-        assert.equal(off.enabled, false);
-        await api.json("DELETE", `/api/alert-rules/${r.id}`, { as: "operator", status: 204 });
+        await api.problem("GET", `/api/alert-rules/${r.id}`, 404, { as: "viewer" });
       });
       await t.step("an unknown id is a 404 for every item method", async () => {
         const path = `/api/alert-rules/${crypto.randomUUID()}`;
@@ -288,6 +288,94 @@ for (const backend of pgBackends()) {
         await api.problem("PATCH", path, 404, { as: "operator", body: { enabled: false } });
         await api.problem("DELETE", path, 404, { as: "operator" });
       });
+    });
+  });
+}
+
+for (const backend of pgBackends()) {
+  Deno.test(`/api/alert-rules: deleting an entity deletes its rules, whatever deletes it (${backend})`, async () => {
+    await withApi(backend, async (api) => {
+      const f = await fleet(api);
+      const otherMeter = await insertMeter(api.db.sql, f.site);
+      const create = async (fields: Record<string, unknown>) =>
+        (await api.json("POST", "/api/alert-rules", { as: "operator", status: 201, body: rule(fields) }))
+          .id as string;
+      const plantRule = await create({ entityId: f.plant });
+      const venRule = await create({ entityKind: "ven", entityId: f.ven, metric: "used_power_kw" });
+      const meterRule = await create({ entityKind: "meter", entityId: f.meter, metric: "power" });
+      const siteMeterRule = await create({ entityKind: "meter", entityId: otherMeter, metric: "voltage" });
+      const everyPlant = await create({ name: "Every plant" });
+      const exists = async (id: string) =>
+        (await api.request("GET", `/api/alert-rules/${id}`, { as: "viewer" })).status;
+
+      await api.json("DELETE", `/api/plants/${f.plant}`, { as: "operator", status: 204 });
+      assert.equal(await exists(plantRule), 404, "the API's delete of a plant");
+      const meterCalls = await told(
+        api,
+        () => api.json("DELETE", `/api/meters/${f.meter}`, { as: "operator", status: 204 }),
+      );
+      assert.equal(await exists(meterRule), 404, "the API's delete of a meter");
+      assert.deepEqual(meterCalls, [{ op: "upsert", kind: "site", id: f.site }], "its site's actor reloads");
+      await api.json("DELETE", `/api/sites/${f.site}`, { as: "operator", status: 204 });
+      assert.equal(await exists(siteMeterRule), 404, "a site's delete, cascading to its meters");
+      await api.db.sql`delete from vens where id = ${f.ven}`;
+      assert.equal(await exists(venRule), 404, "a delete in SQL");
+      const left = await api.json<{ items: { id: string }[] }>("GET", "/api/alert-rules", { as: "viewer" });
+      assert.deepEqual(left.items.map((r) => r.id), [everyPlant], "a rule for every plant stays");
+    });
+  });
+}
+
+for (const backend of pgBackends().filter((b) => b === "external")) {
+  Deno.test("/api/alert-rules: a rule and its entity's concurrent delete leave no rule behind (external)", async (t) => {
+    await withApi(backend, async (api) => {
+      const other = otherConnections(api.db);
+      try {
+        const rulesOf = async (plant: string) =>
+          (await api.db.sql`select 1 from alert_rules where entity_id = ${plant}`).length;
+        await t.step("a delete first: the rule waits for its commit and is refused with a 422", async () => {
+          const plant = await insertPlant(api.db.sql);
+          const deleting = await holdTransaction(other, (tx) => tx`delete from plants where id = ${plant}`);
+          const posting = api.problem("POST", "/api/alert-rules", 422, {
+            as: "operator",
+            body: rule({ entityId: plant }),
+          });
+          posting.catch(() => {}); // awaited below: a failure fails the step, not the module
+          await waitForLockWaiters(other, 1, "the rule's check did not wait for the plant's delete");
+          await deleting.commit();
+          const p = await posting;
+          assert.deepEqual(p.errors, [{ field: "entityId", message: "refers to no existing plant" }]);
+          assert.equal(await rulesOf(plant), 0);
+        });
+        await t.step(
+          "a rule first: its check holds the plant, whose delete then deletes the rule",
+          async () => {
+            const plant = await insertPlant(api.db.sql);
+            // holds the rule's insert after its check (an insert needs ROW EXCLUSIVE on alert_rules)
+            const pause = await holdTransaction(other, (tx) => tx`lock table alert_rules in share mode`);
+            const posting = api.json("POST", "/api/alert-rules", {
+              as: "operator",
+              status: 201,
+              body: rule({ entityId: plant }),
+            });
+            posting.catch(() => {});
+            await waitForLockWaiters(other, 1, "the rule's insert waits for the paused table");
+            const locked = await other.begin((tx) =>
+              tx`select 1 from plants where id = ${plant} for update nowait`
+            )
+              .then(() => false, (error) => error.code === "55P03");
+            assert.ok(locked, "the plant is locked by the rule's transaction until it commits");
+            const deleting = other`delete from plants where id = ${plant}`.then(() => {});
+            await waitForLockWaiters(other, 2, "the plant's delete waits for the rule's commit");
+            await pause.commit();
+            await posting;
+            await deleting;
+            assert.equal(await rulesOf(plant), 0, "the delete, run after the rule's commit, deleted it");
+          },
+        );
+      } finally {
+        await other.end({ timeout: 1 }); // a transaction a failed step left open is cut off
+      }
     });
   });
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { pgBackends } from "../../../stores/postgres/testing.ts";
+import {
+  holdTransaction,
+  otherConnections,
+  pgBackends,
+  waitForLockWaiters,
+} from "../../../stores/postgres/testing.ts";
+import { insertAsset, insertSite } from "../../../actors/site/testing.ts";
 import { withApi } from "../../../api/testing.ts";
 
 interface Connection {
@@ -183,6 +189,55 @@ for (const backend of pgBackends()) {
           0,
         );
       });
+    });
+  });
+}
+
+for (const backend of pgBackends().filter((b) => b === "external")) {
+  Deno.test("/api/asset-connections: a concurrent delete or move of an asset is judged after it (external)", async (t) => {
+    await withApi(backend, async (api) => {
+      const { sql } = api.db;
+      const other = otherConnections(api.db);
+      const site = await insertSite(sql);
+      const otherSite = await insertSite(sql);
+      const connect = (fromAssetId: string, toAssetId: string) => {
+        const answer = api.problem("POST", "/api/asset-connections", 422, {
+          as: "operator",
+          body: { fromAssetId, toAssetId, relationship: "energy_flow" },
+        });
+        answer.catch(() => {}); // awaited by the step: a failure fails it, not the module
+        return answer;
+      };
+      try {
+        await t.step("an asset deleted meanwhile: 422 on its field once the delete commits", async () => {
+          const [from, to] = [await insertAsset(sql, site), await insertAsset(sql, site)];
+          const deleting = await holdTransaction(other, (tx) => tx`delete from assets where id = ${to}`);
+          const answer = connect(from, to);
+          await waitForLockWaiters(other, 1, "the connection's check waits for the asset's delete");
+          await deleting.commit();
+          assert.deepEqual((await answer).errors, [{
+            field: "toAssetId",
+            message: "refers to no existing asset",
+          }]);
+        });
+        await t.step(
+          "an asset moved to another site meanwhile: 422, no connection across sites",
+          async () => {
+            const [from, to] = [await insertAsset(sql, site), await insertAsset(sql, site)];
+            const moving = await holdTransaction(
+              other,
+              (tx) => tx`update assets set site_id = ${otherSite} where id = ${to}`,
+            );
+            const answer = connect(from, to);
+            await waitForLockWaiters(other, 1, "the connection's check waits for the asset's move");
+            await moving.commit();
+            assert.match((await answer).detail, /different sites/);
+            assert.equal((await sql`select 1 from asset_connections where to_asset_id = ${to}`).length, 0);
+          },
+        );
+      } finally {
+        await other.end({ timeout: 1 }); // a transaction a failed step left open is cut off
+      }
     });
   });
 }

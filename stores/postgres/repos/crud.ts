@@ -107,8 +107,25 @@ export async function getRow(sql: Sql, spec: TableSpec, id: string): Promise<Ent
   return row ? fromRow(row) : undefined;
 }
 
-/** Inserts camelCase `values`; returns the new row. */
-export async function insertRow(sql: Sql, spec: TableSpec, values: Entity): Promise<Entity> {
+/**
+ * Inserts camelCase `values`; returns the new row. With `check`, the check and the insert run in one
+ * transaction: what the check reads and locks (the rows the new one refers to) stays until the commit,
+ * and a throw inserts nothing.
+ */
+export function insertRow(
+  sql: Sql,
+  spec: TableSpec,
+  values: Entity,
+  check?: (tx: Tx, row: Entity) => Promise<void>,
+): Promise<Entity> {
+  if (!check) return insertOne(sql, spec, values);
+  return sql.begin(async (tx) => {
+    await check(tx, values);
+    return await insertOne(tx, spec, values);
+  }) as Promise<Entity>;
+}
+
+async function insertOne(sql: Sql | Tx, spec: TableSpec, values: Entity): Promise<Entity> {
   const columns = toColumns(values);
   const [row] = await sql`insert into ${sql(spec.table)} ${sql(columns, Object.keys(columns))} returning *`;
   return fromRow(row);

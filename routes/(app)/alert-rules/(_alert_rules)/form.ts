@@ -36,7 +36,9 @@ export function alertRuleFields(kind: RuleEntityKind, entities: Choice[]): Field
       kind: "select",
       nullable: true,
       options: options(entities, every),
-      hint: `One ${one === "VEN" ? "VEN" : one.toLowerCase()}, or every one`,
+      hint: `One ${
+        one === "VEN" ? "VEN" : one.toLowerCase()
+      }, or every one (in effect a few seconds after saving)`,
     },
     metrics
       ? {
