@@ -62,11 +62,12 @@ export async function listPartitions(
   sql: Sql,
   tables: readonly string[] = PARTITIONED_TABLES,
 ): Promise<Partition[]> {
-  // pg_get_expr renders the bounds as literals in this session's time zone; cast back in the same session,
-  // they are the instants.
-  const rows = await sql<{ parent: string; name: string; from_ts: Date | null; to_ts: Date | null }[]>`
+  // pg_get_expr renders the bounds as literals in this session's time zone and date style; cast back in
+  // the same session, they are the instants (read as epoch ms: no date text to parse here)
+  const rows = await sql<{ parent: string; name: string; from_ms: number | null; to_ms: number | null }[]>`
     select parent.relname as parent, child.relname as name,
-      m.bound[1]::timestamptz as from_ts, m.bound[2]::timestamptz as to_ts
+      extract(epoch from m.bound[1]::timestamptz)::float8 * 1000 as from_ms,
+      extract(epoch from m.bound[2]::timestamptz)::float8 * 1000 as to_ms
     from pg_inherits i
     join pg_class parent on parent.oid = i.inhparent
     join pg_class child on child.oid = i.inhrelid
@@ -78,8 +79,8 @@ export async function listPartitions(
       and (e.expr = 'DEFAULT' or m.bound is not null)
     order by 1, 2`;
   return rows.map((r) =>
-    r.from_ts && r.to_ts
-      ? { table: r.parent, name: r.name, from: r.from_ts, to: r.to_ts }
+    r.from_ms !== null && r.to_ms !== null
+      ? { table: r.parent, name: r.name, from: new Date(r.from_ms), to: new Date(r.to_ms) }
       : { table: r.parent, name: r.name }
   );
 }
@@ -117,9 +118,10 @@ export async function ensurePartitions(
       const month = monthStart(now, i);
       months.set(month.getTime(), month);
     }
-    const stray = await sql<{ month: Date }[]>`
-      select distinct date_trunc('month', ts, 'UTC') as month from ${sql(fallback.name)}`;
-    for (const { month } of stray) months.set(month.getTime(), month);
+    const stray = await sql<{ month: number }[]>`
+      select distinct extract(epoch from date_trunc('month', ts, 'UTC'))::float8 * 1000 as month
+      from ${sql(fallback.name)}`;
+    for (const { month } of stray) months.set(month, new Date(month));
     for (const month of [...months.values()].sort((a, b) => a.getTime() - b.getTime())) {
       if (own.some((p) => overlapsMonth(p, month))) continue;
       const moved = await createMonthPartition(sql, table, month);

@@ -243,6 +243,24 @@ for (const backend of pgBackends()) {
       assert.deepEqual(await listPartitions(sql), catalog);
     }));
 
+  Deno.test(`listPartitions() reads the same bounds in any session time zone and date style (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      await ensurePartitions(sql, at(2031, 1, 31, 23));
+      const utc = await listPartitions(sql);
+      const session = await sql.reserve();
+      try {
+        await session`set timezone to 'Pacific/Chatham'`; // +13:45 in January
+        await session`set datestyle to 'SQL, DMY'`; // bounds read '01/02/2031 13:45:00 +1345'
+        const chatham = session as unknown as Sql;
+        assert.deepEqual(await listPartitions(chatham), utc);
+        assert.deepEqual(await ensurePartitions(chatham, at(2031, 1, 31, 23)), { created: [], moved: 0 });
+      } finally {
+        await session`reset timezone`;
+        await session`reset datestyle`;
+        session.release();
+      }
+    }));
+
   Deno.test(`ensurePartitions() run twice at once makes each partition once (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
       const e = await entities(sql);

@@ -118,4 +118,31 @@ for (const backend of pgBackends()) {
       }
       assert.deepEqual(await counts(sql), { ...every(1, 2) });
     }));
+
+  Deno.test(`startRetention() makes the coming months' partitions even when the policy keeps everything (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const plant = await insertPlant(sql);
+      // a month no partition covers yet: the reading waits in the DEFAULT partition
+      const ts = new Date(Date.UTC(new Date().getUTCFullYear() + 5, 0, 10));
+      await sql`insert into meter_readings (plant_id, ts, value) values (${plant}, ${ts}, 1)`;
+      const stop = startRetention({
+        sql,
+        log: silentLogger,
+        policy: { rawDays: 0, rollup1mDays: 0 },
+        firstDelayMs: 10,
+      });
+      try {
+        const deadline = Date.now() + 10_000;
+        const where = async () =>
+          (await sql<{ part: string }[]>`select tableoid::regclass::text as part from meter_readings
+            where ts = ${ts}`)[0].part;
+        while (await where() === "meter_readings_default") {
+          assert.ok(Date.now() < deadline, "no partition made");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(await where(), `meter_readings_p${ts.getUTCFullYear()}_01`);
+      } finally {
+        await stop();
+      }
+    }));
 }
