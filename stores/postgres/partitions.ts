@@ -34,8 +34,11 @@ export const PARTITIONED_TABLES = [
 /** Months after the current one whose partitions are made ahead of time. */
 export const MONTHS_AHEAD = 3;
 
-/** How long partition DDL waits for the writer's transactions before giving up until the next pass. */
-const LOCK_TIMEOUT = "10s";
+/**
+ * How long partition DDL waits for the locks it needs (for the transactions holding them) before it gives
+ * up until the next pass: while it waits, the statements that need those locks wait behind it.
+ */
+const LOCK_TIMEOUT = "2s";
 const LOCK_KEY = 7_316_002; // arbitrary, constant: "gridpulse partitions"
 
 /** One partition of a partitioned table: a month `[from, to)`, or the DEFAULT partition (no bounds). */
@@ -93,7 +96,8 @@ export function monthStart(at: number, months = 0): Date {
 
 /** The name of `table`'s partition for the month starting at `month`: `{table}_pYYYY_MM`. */
 export function partitionName(table: string, month: Date): string {
-  return `${table}_p${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, "0")}`;
+  const year = String(month.getUTCFullYear()).padStart(4, "0");
+  return `${table}_p${year}_${String(month.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
 /**
@@ -134,8 +138,9 @@ export async function ensurePartitions(
 }
 
 /**
- * Drops the partition `name`, if it still exists, in a short transaction that waits at most 10 s for the
- * writer's transactions (an error then; the next pass tries again).
+ * Drops the partition `name`, if it still exists, in a short transaction. Dropping a partition locks its
+ * table: it waits at most 2 s for the transactions using the table (an error then; the next pass tries
+ * again), and meanwhile the writer's inserts wait too.
  */
 export async function dropPartition(sql: Sql, name: string): Promise<void> {
   await sql.begin(async (tx) => {
@@ -149,10 +154,16 @@ export async function dropPartition(sql: Sql, name: string): Promise<void> {
  * Makes `table`'s partition for `month` in one transaction, moving the rows of that month out of the
  * DEFAULT partition. Returns the rows moved, or undefined when a partition covering the month exists by
  * then (another process made it).
+ *
+ * The partition is made as a table of its own and attached. Without rows to move, only the DEFAULT
+ * partition is locked (ATTACH PARTITION checks it), not the partitioned table: the writer's inserts into the
+ * other months go on (`CREATE TABLE ... PARTITION OF` would lock the table). With rows to move, the table is
+ * locked, so that no query sees them gone from the DEFAULT partition before the new partition shows them.
  */
 async function createMonthPartition(sql: Sql, table: string, month: Date): Promise<number | undefined> {
   const from = month;
   const to = monthStart(month.getTime(), 1);
+  const name = partitionName(table, month);
   return await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     await t`select pg_advisory_xact_lock(${LOCK_KEY})`;
@@ -160,22 +171,22 @@ async function createMonthPartition(sql: Sql, table: string, month: Date): Promi
     const fallback = own.find((p) => !p.from);
     if (!fallback || own.some((p) => overlapsMonth(p, month))) return undefined;
     await t.unsafe(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
-    // The table first, as the writer's inserts take it: nothing reaches the DEFAULT partition meanwhile.
-    await t`lock table ${t(table)} in access exclusive mode`;
     const [{ stray }] = await t<{ stray: boolean }[]>`
       select exists(select 1 from ${t(fallback.name)} where ts >= ${from} and ts < ${to}) as stray`;
+    // A row of the month reaching the DEFAULT partition after this check makes ATTACH fail: the next pass
+    // moves it.
+    await t`lock table ${t(stray ? table : fallback.name)} in access exclusive mode`;
+    await t`create table ${t(name)} (like ${t(table)} including defaults including constraints)`;
     let moved = 0;
     if (stray) {
-      await t`create temp table partition_move (like ${t(table)}) on commit drop`;
       moved = (await t`
         with moved as (delete from ${t(fallback.name)} where ts >= ${from} and ts < ${to} returning *)
-        insert into partition_move select * from moved`).count;
+        insert into ${t(name)} select * from moved`).count;
     }
     await t.unsafe(
-      `create table ${quoteIdent(partitionName(table, month))} partition of ${quoteIdent(table)}
+      `alter table ${quoteIdent(table)} attach partition ${quoteIdent(name)}
         for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
     );
-    if (stray) await t`insert into ${t(table)} overriding system value select * from partition_move`;
     return moved;
   });
 }

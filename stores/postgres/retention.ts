@@ -7,8 +7,8 @@
  *
  * The readings tables are partitioned by month (`partitions.ts`): a month partition whose whole range is
  * past the cutoff is dropped; the month holding the cutoff, the DEFAULT partition and the tables that are
- * not partitioned (the ingestion log, 1-minute rollups) are deleted from a batch at a time. Each pass first
- * makes the partitions of the coming months ({@linkcode ensurePartitions}), whatever the policy.
+ * not partitioned (the ingestion log, 1-minute rollups) are deleted from a batch at a time. After the sweep,
+ * each pass makes the partitions of the coming months ({@linkcode ensurePartitions}), whatever the policy.
  *
  * A rollup bucket queued for recomputing (`rollup_recompute`) is rebuilt from its readings, and a range
  * InfluxDB has not confirmed (`series_outbox`) is mirrored again from them: raw data from the oldest of
@@ -65,7 +65,7 @@ export async function sweepRetention(
   const deleteOlder = async (table: string, column: string, cutoff: Date): Promise<number> => {
     let total = 0;
     while (!options.signal?.aborted) {
-      // ctid identifies a row within one table only: never a partitioned table's, whose partitions share them
+      // a ctid names a row within one table: never delete by ctid from a partitioned table
       const result = await sql`
         delete from ${sql(table)} where ctid = any(array(
           select ctid from ${sql(table)} where ${sql(column)} < ${cutoff} limit ${batch}))`;
@@ -119,8 +119,8 @@ export interface RetentionOptions {
 }
 
 /**
- * Sweeps on a timer, and makes the coming months' partitions before each sweep (also when the policy
- * keeps everything); the returned function stops it.
+ * Sweeps on a timer, and makes the coming months' partitions after each sweep (also when the policy keeps
+ * everything, which skips the sweep); the returned function stops it.
  */
 export function startRetention(options: RetentionOptions): () => Promise<void> {
   const { sql, log, policy } = options;
