@@ -16,6 +16,7 @@ import { openPostgres, type PostgresStore } from "../stores/postgres/client.ts";
 import { migrate } from "../stores/postgres/migrate.ts";
 import { startRetention } from "../stores/postgres/retention.ts";
 import { startRecommendationJob } from "../recommendations/job.ts";
+import { ensurePartitions } from "../stores/postgres/partitions.ts";
 import { openCache, openDocuments, openSeries } from "../stores/open.ts";
 import { isEmpty, populate } from "../population/run_all.ts";
 import { formatProgress } from "../population/progress.ts";
@@ -72,7 +73,8 @@ export async function startGridPulse(config: Config, options: BootOptions = {}):
     // ADR events become active and end on their own schedule; retained MQTT messages follow them.
     const stopSweeper = startAdrEventSweeper(services);
     stack.push(() => Promise.resolve(stopSweeper()));
-    // Old raw data and 1-minute rollups go after RETENTION_RAW_DAYS / RETENTION_1M_DAYS (0: kept)
+    // Old raw data and 1-minute rollups go after RETENTION_RAW_DAYS / RETENTION_1M_DAYS (0: kept); each
+    // hourly pass also makes the coming months' partitions
     stack.push(startRetention({ sql: services.sql, log, policy: config.retention }));
     // Recommendations from the measured data: 2 minutes after start, then every RECOMMENDATIONS_INTERVAL_MINUTES
     stack.push(startRecommendationJob({
@@ -128,6 +130,14 @@ async function openStores(config: Config, log: Logger, print: Print, stack: Stac
   // Seed 002: migrations at start, retrying while the database comes up.
   const applied = await retry(() => migrate(postgres.sql), { maxAttempts: 5, minDelayMs: 500 });
   if (applied.length) log.info("migrations applied", { versions: applied });
+  // The readings' month partitions, before anything writes; the DEFAULT partitions take every reading
+  // meanwhile, so a failure here costs no data and the retention pass retries it.
+  try {
+    const { created, moved } = await ensurePartitions(postgres.sql, Date.now());
+    if (created.length > 0) log.info("partitions created", { created, moved });
+  } catch (error) {
+    log.error("partition maintenance failed; the hourly pass retries", { error });
+  }
   print(`postgres   ${describePostgres(postgres)}`);
 
   const documents = await openDocuments(config, { sql: postgres.sql, log, location: postgres.location });

@@ -11,6 +11,7 @@ import { StoreUnavailableError } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/log.ts";
 import { openPostgres, type PostgresStore, type Sql } from "../stores/postgres/client.ts";
 import { migrate } from "../stores/postgres/migrate.ts";
+import { ensurePartitions } from "../stores/postgres/partitions.ts";
 import { COLLECTIONS, type DocumentStore } from "../stores/documents/documents.ts";
 import { openDocuments } from "../stores/open.ts";
 import { formatProgress, type OnProgress, summaryTable } from "./progress.ts";
@@ -78,6 +79,8 @@ export async function runCli(name: string, fn: (ctx: CliContext) => Promise<void
     pg = await openPostgres({ url: config.postgres.url, dataDir: config.dataDir, log });
     err(`${name}: PostgreSQL ${pg.backend === "embedded" ? "embedded in " : "at "}${pg.location}`);
     await migrate(pg.sql);
+    // the readings' month partitions, as GridPulse's start makes them, so seeded readings go straight there
+    await ensurePartitions(pg.sql, Date.now());
     documents = await openDocuments(config, { sql: pg.sql, log, location: pg.location });
     err(`${name}: documents in ${documents.backend === "mongo" ? "MongoDB" : "PostgreSQL"}`);
     await fn({

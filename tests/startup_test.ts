@@ -7,6 +7,7 @@ import { loadConfig } from "../core/config.ts";
 import { startGridPulse } from "../core/boot.ts";
 import { silentLogger } from "../core/log.ts";
 import { freePort } from "../core/local_process.ts";
+import { monthStart, partitionName } from "../stores/postgres/partitions.ts";
 
 function embeddedConfig(dataDir: string, port = 0, more: Record<string, string> = {}) {
   // No service URLs: everything embedded. Port 0: any free port.
@@ -70,6 +71,13 @@ Deno.test("startGridPulse() on embedded defaults reports every store and keeps d
       const page = await fetch(`${running.url}/`);
       assert.equal(page.status, 200);
       await page.body?.cancel();
+      // the start made the readings' partitions of this month and the next ones
+      for (const ahead of [0, 1, 2, 3]) {
+        const name = partitionName("meter_readings", monthStart(Date.now(), ahead));
+        const [{ found }] = await running.services.sql<{ found: string | null }[]>`
+          select to_regclass(${name})::text as found`;
+        assert.equal(found, name);
+      }
       await running.services
         .sql`insert into plants (name, asset_type, capacity_mw) values ('Kept', 'hydro', 12)`;
     } finally {

@@ -8,6 +8,11 @@ import type { Sql } from "./client.ts";
 import { pgBackends, withTestDatabase } from "./testing.ts";
 
 const DAY = 86_400_000;
+/**
+ * A fixed "now" in the middle of a month no test database has a partition of: the rows of these tests are
+ * in the DEFAULT partitions (and the plain tables), whatever the date. partitions_test.ts tests the months.
+ */
+const NOW = Date.UTC(2024, 5, 20, 12);
 
 /** One row per raw table and 1-minute rollup at each age (days before `now`), plus a 10-minute bucket. */
 async function fill(sql: Sql, now: number, ages: number[]) {
@@ -59,14 +64,14 @@ const every = (n: number, tenMinute: number) => ({
 for (const backend of pgBackends()) {
   Deno.test(`sweepRetention() deletes raw data and 1-minute rollups past their age, in batches; coarser rollups stay (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
-      const now = Date.now();
+      const now = NOW;
       await fill(sql, now, [10, 10, 10, 7, 1]);
       assert.deepEqual(
         await sweepRetention(sql, { rawDays: 0, rollup1mDays: 0 }, now),
-        {},
+        { deleted: {}, dropped: [] },
         "0 keeps everything",
       );
-      const deleted = await sweepRetention(sql, { rawDays: 5, rollup1mDays: 8 }, now, { batch: 2 });
+      const { deleted } = await sweepRetention(sql, { rawDays: 5, rollup1mDays: 8 }, now, { batch: 2 });
       assert.equal(deleted.meter_readings, 4);
       assert.equal(deleted.rollup_1m, 3);
       const left = await counts(sql);
@@ -75,7 +80,7 @@ for (const backend of pgBackends()) {
 
   Deno.test(`sweepRetention() keeps the readings a queued rollup repair still needs (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
-      const now = Date.now();
+      const now = NOW;
       const { plant } = await fill(sql, now, [10, 7, 1]);
       await sql`insert into rollup_recompute (width, series, entity_id, metric, bucket)
         values ('6h', 'plant', ${plant}, 'power_mw', ${new Date(now - 8 * DAY)})`;
@@ -116,5 +121,32 @@ for (const backend of pgBackends()) {
         await stop();
       }
       assert.deepEqual(await counts(sql), { ...every(1, 2) });
+    }));
+
+  Deno.test(`startRetention() makes the coming months' partitions even when the policy keeps everything (${backend})`, () =>
+    withTestDatabase(backend, async ({ sql }) => {
+      const plant = await insertPlant(sql);
+      // a month no partition covers yet: the reading waits in the DEFAULT partition
+      const ts = new Date(Date.UTC(new Date().getUTCFullYear() + 5, 0, 10));
+      await sql`insert into meter_readings (plant_id, ts, value) values (${plant}, ${ts}, 1)`;
+      const stop = startRetention({
+        sql,
+        log: silentLogger,
+        policy: { rawDays: 0, rollup1mDays: 0 },
+        firstDelayMs: 10,
+      });
+      try {
+        const deadline = Date.now() + 10_000;
+        const where = async () =>
+          (await sql<{ part: string }[]>`select tableoid::regclass::text as part from meter_readings
+            where ts = ${ts}`)[0].part;
+        while (await where() === "meter_readings_default") {
+          assert.ok(Date.now() < deadline, "no partition made");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(await where(), `meter_readings_p${ts.getUTCFullYear()}_01`);
+      } finally {
+        await stop();
+      }
     }));
 }

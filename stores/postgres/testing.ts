@@ -22,7 +22,8 @@ import { tmpdir } from "node:os";
 import { loadConfig } from "../../core/config.ts";
 import { silentLogger } from "../../core/log.ts";
 import { clientOptions, openPostgres, type PostgresStore, type Sql, type Tx } from "./client.ts";
-import { loadMigrations, migrate } from "./migrate.ts";
+import { loadMigrations, migrate, type Migration } from "./migrate.ts";
+import { ensurePartitions } from "./partitions.ts";
 
 /** Which PostgreSQL a test runs on. */
 export type PgBackend = "embedded" | "external";
@@ -49,13 +50,27 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** Opens a fresh migrated database on `backend`. Close it (or use {@linkcode withTestDatabase}). */
-export async function openTestDatabase(backend: PgBackend): Promise<TestDatabase> {
+/** Options for {@linkcode openTestDatabase}. */
+export interface TestDatabaseOptions {
+  /** The migrations to apply (a test of a migration stops before it). @default {every migration} */
+  migrations?: Migration[];
+}
+
+/**
+ * Opens a fresh database on `backend`, migrated and with the readings' partitions of the current and
+ * coming months (as GridPulse's start makes them). Close it (or use {@linkcode withTestDatabase}).
+ */
+export async function openTestDatabase(
+  backend: PgBackend,
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const migrations = options.migrations ?? await loadMigrations();
   if (backend === "embedded") {
     const dataDir = await Deno.makeTempDir({ prefix: "gridpulse-pg-" });
-    await copyDir(await migratedTemplate(), `${dataDir}/pg`);
+    await copyDir(await migratedTemplate(migrations), `${dataDir}/pg`);
     const store = await openPostgres({ dataDir, log: silentLogger });
-    await migrate(store.sql);
+    // a template made in an earlier month lacks this month's partitions
+    await prepare(store.sql, migrations);
     return {
       sql: store.sql,
       backend,
@@ -81,7 +96,7 @@ export async function openTestDatabase(backend: PgBackend): Promise<TestDatabase
     max: 4,
     connectTimeoutMs: 5_000,
   });
-  await migrate(store.sql);
+  await prepare(store.sql, migrations);
   return {
     sql: store.sql,
     backend,
@@ -99,8 +114,9 @@ export async function openTestDatabase(backend: PgBackend): Promise<TestDatabase
 export async function withTestDatabase<T>(
   backend: PgBackend,
   fn: (db: TestDatabase) => Promise<T>,
+  options: TestDatabaseOptions = {},
 ): Promise<T> {
-  const db = await openTestDatabase(backend);
+  const db = await openTestDatabase(backend, options);
   try {
     return await fn(db);
   } finally {
@@ -173,15 +189,20 @@ export async function waitForLockWaiters(
  * test's app) skips initdb and the migrations.
  */
 export async function prepareEmbeddedDataDir(dataDir: string): Promise<void> {
-  await copyDir(await migratedTemplate(), `${dataDir}/pg`);
+  await copyDir(await migratedTemplate(await loadMigrations()), `${dataDir}/pg`);
+}
+
+/** Applies `migrations` and makes the partitions GridPulse's start would make. */
+async function prepare(sql: Sql, migrations: Migration[]): Promise<void> {
+  await migrate(sql, migrations);
+  await ensurePartitions(sql, Date.now());
 }
 
 /**
  * A migrated embedded data directory, made once per migration set and machine and then copied: running
  * initdb and every migration takes seconds, copying the result takes milliseconds.
  */
-async function migratedTemplate(): Promise<string> {
-  const migrations = await loadMigrations();
+async function migratedTemplate(migrations: Migration[]): Promise<string> {
   const digest = await crypto.subtle.digest(
     "SHA-256",
     new TextEncoder().encode(migrations.map((m) => m.checksum).join()),
@@ -193,7 +214,7 @@ async function migratedTemplate(): Promise<string> {
   const building = `${root}.building-${crypto.randomUUID()}`;
   const store = await openPostgres({ dataDir: building, log: silentLogger });
   try {
-    await migrate(store.sql, migrations);
+    await prepare(store.sql, migrations);
   } finally {
     await store.close();
   }
