@@ -150,7 +150,9 @@ for (const backend of pgBackends()) {
       const kept = await rows(sql);
       const shape = await schema(sql);
 
-      assert.deepEqual(await migrate(sql), [PARTITIONING]);
+      // 0160 alone: later migrations change other tables, and the schema is compared with the one before
+      const partitioning = (await loadMigrations()).filter((m) => m.version === PARTITIONING);
+      assert.deepEqual(await migrate(sql, partitioning), [PARTITIONING]);
 
       assert.deepEqual(await rows(sql), kept, "every row, with its id");
       assert.deepEqual(await schema(sql), shape, "columns, identity, constraints, indexes, view, comments");
