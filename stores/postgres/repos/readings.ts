@@ -25,9 +25,14 @@ export async function recentMeterReadings(
   ]);
   const [rows, [{ total }]] = await Promise.all([
     sql`select * from meter_readings ${where} order by ts desc, plant_id limit ${page.limit} offset ${page.offset}`,
+    // Newest first, as the page: the rows are then read from each month's `ts` index. Without the order,
+    // on the partitioned table (0160) PostgreSQL planned a parallel scan per request (13-23 ms, 519 -> 118
+    // requests/s under ingest) or a bitmap scan of the whole window (50-130 ms); with it, 3-5 ms.
     sql<{ total: number }[]>`
       select count(*)::int as total
-      from (select 1 from meter_readings ${where} limit ${RECENT_COUNT_CAP + 1}) as window_rows`,
+      from (select 1 from meter_readings ${where} order by ts desc limit ${
+      RECENT_COUNT_CAP + 1
+    }) as window_rows`,
   ]);
   const totalCapped = total > RECENT_COUNT_CAP;
   return { items: rows.map(fromRow), total: totalCapped ? RECENT_COUNT_CAP : total, totalCapped };
