@@ -34,7 +34,8 @@ Deno.test("/alert-rules lists rules for every role, with write controls for oper
       values ('Alpine above licence', 'plant', ${plant}, 'power_mw', 'above', 64, 60, 'critical', true),
              ('Any VEN overloaded', 'ven', null, 'used_power_kw', 'above', 1600, 0, 'warning', true),
              ('Peaker rule', 'plant', ${peaker}, 'power_mw', 'below', -5, 0, 'info', false),
-             ('Sold plant rule', 'plant', ${gone}, 'power_mw', 'above', 1, 0, 'info', true)`;
+             ('Sold plant rule', 'plant', ${gone}, 'power_mw', 'above', 1, 0, 'info', true),
+             ('Any plant negative', 'plant', null, 'power_mw', 'below', -10, 0, 'info', false)`;
     await sql`delete from plants where id = ${gone}`; // its rule goes with it (migration 0180)
 
     const viewer = await html(api, "/alert-rules", "viewer");
@@ -65,6 +66,13 @@ Deno.test("/alert-rules lists rules for every role, with write controls for oper
     assert.match(row(operator, "Alpine above licence"), />Disable</);
     assert.match(row(operator, "Peaker rule"), />Enable</);
     assert.match(row(operator, "Peaker rule"), />Delete</);
+    // the confirm questions travel in the islands' props
+    assert.match(operator, /Enable “Peaker rule”\? It applies from the next reading/);
+    assert.match(
+      operator,
+      /Enable “Any plant negative”\? Every actor of the kind takes it up within seconds/,
+      "enabling a rule for every plant says it takes a moment (actors/reconfigurer.ts)",
+    );
 
     const vens = await html(api, "/alert-rules?kind=ven&enabled=true", "viewer");
     assert.match(vens, /Any VEN overloaded/);

@@ -117,7 +117,11 @@ function RuleActions({ rule }: { rule: Entity }) {
         confirm={enabled ? "Yes, disable" : "Yes, enable"}
         question={enabled
           ? `Disable “${rule.name}”? Its open alerts are resolved and it raises none until enabled.`
-          : `Enable “${rule.name}”? It applies from the next reading.`}
+          : `Enable “${rule.name}”? ${
+            rule.entityId
+              ? "It applies from the next reading."
+              : "Every actor of the kind takes it up within seconds, then it applies from their next reading."
+          }`}
         next={`/alert-rules?done=updated`}
       />
       <ConfirmButton
