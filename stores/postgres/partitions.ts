@@ -5,9 +5,12 @@
  *
  * {@linkcode ensurePartitions} runs at start (after the migrations) and with every retention pass (hourly):
  * it makes the partitions of the current month and the next {@linkcode MONTHS_AHEAD}, and of every month
- * that has rows in the DEFAULT partition (the seed's history, a device with a wrong clock), moving those
- * rows into the new partition in the same transaction (PostgreSQL refuses to create a partition for a range
- * the DEFAULT partition holds rows of). When nothing is missing it costs one catalog query and one scan of
+ * up to {@linkcode STRAY_MONTHS_BACK} back that has rows in the DEFAULT partition (the seed's history, a
+ * backfill), moving those rows into the new partition in the same transaction (PostgreSQL refuses to create a
+ * partition for a range the DEFAULT partition holds rows of). Rows of months outside that window (a device
+ * with a wrong clock: a timestamp may be anything from 2000 to 2100, or any year as ISO text) stay in the
+ * DEFAULT partition, stored and read like the others: a partition per such month would let one bad clock
+ * make hundreds of partitions, and every query plans over all of them. When nothing is missing it costs one catalog query and one scan of
  * each (empty) DEFAULT partition. Each partition is made in its own short transaction under an advisory
  * lock, checking again under the lock, so two GridPulse processes can run it at once.
  *
@@ -33,6 +36,9 @@ export const PARTITIONED_TABLES = [
 
 /** Months after the current one whose partitions are made ahead of time. */
 export const MONTHS_AHEAD = 3;
+
+/** Months before the current one whose rows get a partition when they arrive in the DEFAULT partition. */
+export const STRAY_MONTHS_BACK = 36;
 
 /**
  * How long partition DDL waits for the locks it needs (for the transactions holding them) before it gives
@@ -124,7 +130,8 @@ export async function ensurePartitions(
     }
     const stray = await sql<{ month: number }[]>`
       select distinct extract(epoch from date_trunc('month', ts, 'UTC'))::float8 * 1000 as month
-      from ${sql(fallback.name)}`;
+      from ${sql(fallback.name)}
+      where ts >= ${monthStart(now, -STRAY_MONTHS_BACK)} and ts < ${monthStart(now, monthsAhead + 1)}`;
     for (const { month } of stray) months.set(month, new Date(month));
     for (const month of [...months.values()].sort((a, b) => a.getTime() - b.getTime())) {
       if (own.some((p) => overlapsMonth(p, month))) continue;

@@ -8,7 +8,13 @@ import { venLoadSamplesSink, venStatusesSink, venTelemetrySink } from "../../act
 import type { Columns, Sink } from "../../actors/sink.ts";
 import type { Sql } from "./client.ts";
 import { loadMigrations, migrate } from "./migrate.ts";
-import { ensurePartitions, listPartitions, PARTITIONED_TABLES } from "./partitions.ts";
+import {
+  ensurePartitions,
+  listPartitions,
+  monthStart,
+  PARTITIONED_TABLES,
+  partitionName,
+} from "./partitions.ts";
 import { sweepRetention } from "./retention.ts";
 import { pgBackends, withTestDatabase } from "./testing.ts";
 
@@ -191,20 +197,34 @@ for (const backend of pgBackends()) {
   Deno.test(`a reading of any time is stored, and redelivered is a no-op, on the partitioned tables (${backend})`, () =>
     withTestDatabase(backend, async ({ sql }) => {
       const e = await entities(sql);
-      const times = [at(1999, 12, 31, 23, 59, 59), at(2300, 6, 15), Date.now()];
-      assert.deepEqual(await writeReadings(sql, e, times), [3, 3, 3, 3, 3]);
+      const now = Date.now();
+      const backfill = monthStart(now, -20).getTime() + 86_400_000; // within STRAY_MONTHS_BACK
+      const times = [at(1999, 12, 31, 23, 59, 59), at(2300, 6, 15), backfill, now];
+      assert.deepEqual(await writeReadings(sql, e, times), [4, 4, 4, 4, 4]);
       assert.deepEqual(await writeReadings(sql, e, times), [0, 0, 0, 0, 0]);
-      for (const table of TABLES) {
-        const [{ n }] = await sql<{ n: number }[]>`
-          select count(*)::int as n from ${sql(`${table}_default`)}`;
-        assert.equal(n, 2, `${table}: the old and the far-future reading wait in the DEFAULT partition`);
-      }
-      const { created, moved } = await ensurePartitions(sql, Date.now());
+      const inDefault = async () => {
+        const counts: Record<string, number> = {};
+        for (const table of TABLES) {
+          const [{ n }] = await sql<{ n: number }[]>`
+            select count(*)::int as n from ${sql(`${table}_default`)}`;
+          counts[table] = n;
+        }
+        return counts;
+      };
+      assert.deepEqual(await inDefault(), Object.fromEntries(TABLES.map((t) => [t, 3])));
+      const { created, moved } = await ensurePartitions(sql, now);
+      const month = monthStart(backfill);
       assert.deepEqual(
         created.sort(),
-        TABLES.flatMap((t) => [`${t}_p1999_12`, `${t}_p2300_06`]).sort(),
+        TABLES.map((t) => partitionName(t, month)).sort(),
+        "the backfilled month only",
       );
-      assert.equal(moved, 10);
+      assert.equal(moved, 5);
+      assert.deepEqual(
+        await inDefault(),
+        Object.fromEntries(TABLES.map((t) => [t, 2])),
+        "a wrong clock's readings (1999, 2300) stay in DEFAULT: no partition per bad month",
+      );
       const ven = await sql<{ ts: Date; metric: string; value: number }[]>`
         select ts, metric, value from ven_power_readings where ven_id = ${e.ven} order by ts, metric`;
       assert.deepEqual(ven.map((r) => [r.ts.getTime(), r.metric, r.value]), [
@@ -212,10 +232,13 @@ for (const backend of pgBackends()) {
         [times[0], "used_power_kw", 1],
         [times[2], "shed_power_kw", 0],
         [times[2], "used_power_kw", 3],
+        [times[3], "shed_power_kw", 0],
+        [times[3], "used_power_kw", 4],
         [times[1], "shed_power_kw", 0],
         [times[1], "used_power_kw", 2],
       ]);
-      assert.deepEqual(await writeReadings(sql, e, times), [0, 0, 0, 0, 0], "their new partitions know them");
+      assert.deepEqual(await writeReadings(sql, e, times), [0, 0, 0, 0, 0], "their partitions know them");
+      assert.deepEqual(await ensurePartitions(sql, now), { created: [], moved: 0 });
     }));
 
   Deno.test(`ensurePartitions() makes the coming months, moves stray rows out of DEFAULT, and a second run does nothing (${backend})`, () =>
