@@ -80,13 +80,19 @@ export function parseTopic(topic: string): TopicRoute | undefined {
   return undefined;
 }
 
-/** A timestamp: ISO 8601 string or epoch milliseconds; parsed to epoch milliseconds. */
+const TS_MIN = 946_684_800_000; // 2000-01-01
+const TS_MAX = 4_102_444_800_000; // 2100-01-01
+
+/**
+ * A timestamp: ISO 8601 string or epoch milliseconds, from 2000 up to 2100 either way; parsed to epoch
+ * milliseconds.
+ */
 export const Timestamp = z.union([
-  z.number().int().min(946_684_800_000, "must be after 2000-01-01").max(
-    4_102_444_800_000,
-    "must be before 2100",
+  z.number().int().min(TS_MIN, "must be after 2000-01-01").max(TS_MAX, "must be before 2100"),
+  z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with offset" }).refine(
+    (v) => Date.parse(v) >= TS_MIN && Date.parse(v) <= TS_MAX,
+    "must be between 2000-01-01 and 2100",
   ),
-  z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with offset" }),
 ]).transform((v) => (typeof v === "number" ? v : Date.parse(v)));
 
 const finite = (what: string) =>

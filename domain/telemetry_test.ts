@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseTopic, type TopicRoute, topics } from "./telemetry.ts";
+import { parseTopic, Timestamp, type TopicRoute, topics } from "./telemetry.ts";
 
 const A = "0b6f6c1e-4d58-4a57-9d4e-3f1b7a0e2c11";
 const B = "6a1d2c3b-0e9f-4a8b-8c7d-1e2f3a4b5c6d";
@@ -68,4 +68,15 @@ Deno.test("parseTopic: the wildcard filters of a site match exactly its measurem
   assert.equal(topics.siteAssets(A).replace("+", B), topics.assetMeasurement(A, B));
   assert.equal(topics.siteEnergySources(A).replace("+", B), topics.energySourceMeasurement(A, B));
   assert.equal(topics.siteMeters(A).replace("+", B), topics.meterMeasurement(A, B));
+});
+
+Deno.test("Timestamp: epoch milliseconds and ISO 8601 text are both bounded to 2000-2100", () => {
+  assert.equal(Timestamp.parse(1_795_000_000_000), 1_795_000_000_000);
+  assert.equal(Timestamp.parse("2026-11-24T12:00:00+01:00"), Date.UTC(2026, 10, 24, 11));
+  for (const bad of [946_684_799_999, 4_102_444_800_001, "1999-12-31T23:59:59Z", "9999-01-01T00:00:00Z"]) {
+    const result = Timestamp.safeParse(bad);
+    assert.equal(result.success, false, `${bad} is refused`);
+    assert.match(result.error!.issues.map((i) => i.message).join(" "), /2000|2100/);
+  }
+  assert.equal(Timestamp.safeParse("2026-11-24T12:00:00").success, false, "an offset is required");
 });
