@@ -45,6 +45,7 @@ Deno.test("parseAdrEvents() reads OpenADR-style, flat and listed events and skip
 });
 
 Deno.test("venTick() sheds load only during an opted-in event, with valid telemetry", () => {
+  const t0 = Date.UTC(2026, 0, 1); // telemetry timestamps must be 2000-2100
   const ven: SimVen = {
     id: "v",
     name: "v",
@@ -53,21 +54,21 @@ Deno.test("venTick() sheds load only during an opted-in event, with valid teleme
     silentUntil: 0,
     events: new Map([["e", {
       id: "e",
-      start: 1_000_000,
-      end: 2_000_000,
+      start: t0 + 1_000_000,
+      end: t0 + 2_000_000,
       shedFraction: 1,
       opt: "optIn" as const,
     }]]),
   };
   const rates = { spike: 0, breach: 0, gap: 0, offline: 0 };
-  const before = venTick(ven, 999_999, () => 0.5, rates)[0].payload;
-  const during = venTick(ven, 1_500_000, () => 0.5, rates)[0].payload;
+  const before = venTick(ven, t0 + 999_999, () => 0.5, rates)[0].payload;
+  const during = venTick(ven, t0 + 1_500_000, () => 0.5, rates)[0].payload;
   assert.equal(before.shedPowerKw, 0);
   assert.equal(during.shedPowerKw, 40);
   assert.equal((before.usedPowerKw as number) - (during.usedPowerKw as number), 40);
   assert.ok(VenTelemetry.safeParse(during).success);
   ven.events.get("e")!.opt = "optOut";
-  assert.equal(sheddingFraction(ven, 1_500_000), 0);
+  assert.equal(sheddingFraction(ven, t0 + 1_500_000), 0);
 });
 
 Deno.test("venTick() goes offline, stays silent, then reports online again", () => {
