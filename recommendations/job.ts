@@ -1,10 +1,11 @@
 /**
  * The periodic recommendation pass: every active site once shortly after start and then every
- * `RECOMMENDATIONS_INTERVAL_MINUTES` (0 turns it off), scheduled like retention
+ * `RECOMMENDATIONS_INTERVAL_MINUTES` (0 turns it off), on core/periodic.ts like retention
  * (stores/postgres/retention.ts): one pass at a time, the next one timed from the end of the last.
  * @module
  */
 import type { Logger } from "../core/log.ts";
+import { startPeriodic } from "../core/periodic.ts";
 import type { Sql } from "../stores/postgres/client.ts";
 import { generateForAllSites, type PassSummary } from "./generator.ts";
 
@@ -24,13 +25,10 @@ export interface RecommendationJobOptions {
 export function startRecommendationJob(options: RecommendationJobOptions): () => Promise<void> {
   const { sql, log, intervalMs } = options;
   if (intervalMs <= 0) return () => Promise.resolve();
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
-  const pass = async () => {
+  const pass = async (signal: AbortSignal) => {
     const started = performance.now();
     try {
-      const summary = await generateForAllSites(sql, { signal: abort.signal });
+      const summary = await generateForAllSites(sql, { signal });
       const { skipped, ...counts } = summary;
       const failed = Object.entries(skipped).filter(([, why]) => why.startsWith("failed: "));
       log.info("recommendations: pass done", {
@@ -44,18 +42,5 @@ export function startRecommendationJob(options: RecommendationJobOptions): () =>
       log.error("recommendation pass failed; the next one retries", { error });
     }
   };
-  const schedule = (delay: number) => {
-    timer = setTimeout(() => {
-      running = pass().finally(() => {
-        running = undefined;
-        if (!abort.signal.aborted) schedule(intervalMs);
-      });
-    }, delay);
-  };
-  schedule(options.firstDelayMs ?? 120_000);
-  return async () => {
-    abort.abort();
-    clearTimeout(timer);
-    await running;
-  };
+  return startPeriodic({ firstDelayMs: options.firstDelayMs ?? 120_000, intervalMs, pass });
 }

@@ -16,6 +16,7 @@
  * @module
  */
 import type { Logger } from "../../core/log.ts";
+import { startPeriodic } from "../../core/periodic.ts";
 import type { Sql } from "./client.ts";
 import { dropPartition, ensurePartitions, listPartitions } from "./partitions.ts";
 
@@ -126,15 +127,12 @@ export interface RetentionOptions {
  */
 export function startRetention(options: RetentionOptions): () => Promise<void> {
   const { sql, log, policy } = options;
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
-  const pass = async () => {
+  const pass = async (signal: AbortSignal) => {
     // the sweep first: a month of old rows in a DEFAULT partition is deleted, not given a partition
     if (policy.rawDays > 0 || policy.rollup1mDays > 0) {
       const started = performance.now();
       try {
-        const { deleted, dropped } = await sweepRetention(sql, policy, Date.now(), { signal: abort.signal });
+        const { deleted, dropped } = await sweepRetention(sql, policy, Date.now(), { signal });
         if (Object.keys(deleted).length > 0 || dropped.length > 0) {
           log.info("retention: deleted old data", {
             deleted,
@@ -147,7 +145,7 @@ export function startRetention(options: RetentionOptions): () => Promise<void> {
         log.error("retention sweep failed; the next one retries", { error });
       }
     }
-    if (abort.signal.aborted) return;
+    if (signal.aborted) return;
     try {
       const { created, moved } = await ensurePartitions(sql, Date.now());
       if (created.length > 0) log.info("partitions created", { created, moved });
@@ -155,18 +153,9 @@ export function startRetention(options: RetentionOptions): () => Promise<void> {
       log.error("partition maintenance failed; the next pass retries", { error });
     }
   };
-  const schedule = (delay: number) => {
-    timer = setTimeout(() => {
-      running = pass().finally(() => {
-        running = undefined;
-        if (!abort.signal.aborted) schedule(options.intervalMs ?? 3_600_000);
-      });
-    }, delay);
-  };
-  schedule(options.firstDelayMs ?? 60_000);
-  return async () => {
-    abort.abort();
-    clearTimeout(timer);
-    await running;
-  };
+  return startPeriodic({
+    firstDelayMs: options.firstDelayMs ?? 60_000,
+    intervalMs: options.intervalMs ?? 3_600_000,
+    pass,
+  });
 }
